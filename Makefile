@@ -1,0 +1,46 @@
+# Plate Reader. `make run` sets everything up and starts the app;
+# `make test` sets everything up and runs the tests (what CI runs).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := python3-tk xvfb xdotool x11-apps fonts-dejavu-core \
+	fonts-opendin fonts-roadgeek fonts-tiresias fonts-routed-gothic fonts-national-park \
+	fonts-ocr-b fonts-bebas-neue fonts-roboto fonts-urw-base35
+
+.PHONY: run test system venv venv-dev lint bench package clean
+
+run: venv
+	$(BIN)/python -m plate_gui
+
+test: system venv-dev
+	$(BIN)/python -m pytest -q
+
+# System packages (Xvfb for the GUI tests, plate fonts for the trainer), when root with apt.
+system:
+	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
+	else echo "not root or no apt-get: install $(APT_PACKAGES) yourself for the GUI tests"; fi
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+
+venv-dev: $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+
+lint: venv-dev
+	$(BIN)/python -m ruff check .
+
+bench: venv
+	$(BIN)/python -m bench.accuracy
+
+package: venv-dev
+	$(BIN)/python -m PyInstaller --noconfirm build.spec
+
+clean:
+	rm -rf build dist .pytest_cache test-artifacts

@@ -1,0 +1,144 @@
+"""PlateRecognizer: load the model once, then image -> PlateResult.
+
+The model runs with ONNX Runtime; torch is never imported here. One
+``InferenceSession`` serves every call: ``run`` is thread-safe and the
+recognizer keeps no per-call state, so two threads may share one recognizer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .charset import JUNK
+from .errors import ModelLoadError
+from .imageio import ImageSource, load_image, to_gray
+from .preprocess import preprocess_batch
+from .results import CharPrediction, PlateResult
+from .resources import default_weights_path
+from .rules import apply_region
+from .segmentation import segment
+from .weights import WeightsMeta, read_metadata
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.5
+TOP_K = 3
+
+
+def _default_threads() -> int:
+    # More threads than cores made ONNX Runtime 4-5x slower here (oversubscription).
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class PlateRecognizer:
+    """Reads plates with the bundled (or a given) model.
+
+    Args:
+        weights: path of an ONNX model with its ``.json`` metadata beside it;
+            None for the bundled model.
+        threshold: confidence under which a character is a recognition failure.
+        threads: ONNX Runtime intra-op threads (default: min(2, cores)).
+        region: plate-format rules to apply ("auto", "hk", "uk", ...) or None.
+
+    Raises:
+        ModelLoadError: the model or its metadata is missing, corrupt or mismatched.
+        ValueError: threshold outside 0..1.
+    """
+
+    def __init__(self, weights: str | os.PathLike | None = None,
+                 threshold: float = DEFAULT_THRESHOLD, threads: int | None = None,
+                 region: str | None = None) -> None:
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be within 0..1, got {threshold}")
+        self.weights_path = Path(weights) if weights is not None else default_weights_path()
+        self.threshold = threshold
+        self.region = region
+        self.meta: WeightsMeta = read_metadata(self.weights_path)
+        self._session = _open_session(self.weights_path, threads or _default_threads())
+        self._input = self._session.get_inputs()[0].name
+        self._check_shapes()
+
+    def _check_shapes(self) -> None:
+        shape = self._session.get_inputs()[0].shape
+        s = self.meta.input_size
+        if len(shape) != 4 or list(shape[1:]) != [1, s, s]:
+            raise ModelLoadError(f"Model input {shape} does not match its metadata "
+                                 f"(N x 1 x {s} x {s})")
+        probe = self._session.run(None, {self._input: np.zeros((1, 1, s, s), np.float32)})[0]
+        if probe.shape != (1, len(self.meta.charset)):
+            raise ModelLoadError(f"Model gives {probe.shape[1]} classes but its metadata "
+                                 f"lists {len(self.meta.charset)}")
+
+    def probabilities(self, crops: list[np.ndarray]) -> np.ndarray:
+        """Calibrated class probabilities, ``NxC float32``, for character crops."""
+        batch = preprocess_batch(list(crops), self.meta.preprocess)
+        if len(batch) == 0:
+            return np.zeros((0, len(self.meta.charset)), np.float32)
+        logits = self._session.run(None, {self._input: batch})[0].astype(np.float64)
+        logits /= self.meta.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def classify(self, crops: list[np.ndarray]) -> list[CharPrediction]:
+        """Classify already-cut character crops (``HxW uint8`` gray or BGR), one batch."""
+        return [self._prediction(p) for p in self.probabilities(crops)]
+
+    def _prediction(self, probs: np.ndarray, box=None, row: int = 0) -> CharPrediction:
+        order = np.argsort(-probs)
+        charset = self.meta.charset
+        alts = tuple((charset[i], float(probs[i])) for i in order[:TOP_K])
+        best, conf = alts[0]
+        return CharPrediction(best, conf, alts, conf < self.threshold, box, row)
+
+    def recognize(self, image: ImageSource, name: str | None = None,
+                  region: str | None = None) -> PlateResult:
+        """Read one plate image.
+
+        Args:
+            image: path, encoded bytes or array (see ``imageio.load_image``).
+            name: what to call the image in error messages.
+            region: overrides the recognizer's region rules for this call.
+
+        Returns:
+            A ``PlateResult`` (with no characters when none were found).
+
+        Raises:
+            ImageReadError: the image could not be read.
+        """
+        t0 = time.perf_counter()
+        bgr = load_image(image, name)
+        t1 = time.perf_counter()
+        seg = segment(to_gray(bgr))
+        t2 = time.perf_counter()
+        probs = self.probabilities(list(seg.crops))
+        chars = [self._prediction(p, box, row)
+                 for p, box, row in zip(probs, seg.boxes, seg.rows)]
+        chars = [c for c in chars if c.char != JUNK]
+        region = region if region is not None else self.region
+        chars, used = apply_region(chars, region, self.threshold)
+        t3 = time.perf_counter()
+        timings = {"decode": (t1 - t0) * 1e3, "segment": (t2 - t1) * 1e3,
+                   "classify": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}
+        return PlateResult(tuple(chars), self.threshold, (bgr.shape[1], bgr.shape[0]),
+                           timings, used)
+
+
+def _open_session(path: Path, threads: int):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(path), sess_options=opts,
+                                    providers=["CPUExecutionProvider"])
+    except Exception as exc:  # ORT raises its own Fail/InvalidGraph/... types
+        raise ModelLoadError(f"Model file '{path.name}' could not be loaded: "
+                             f"{str(exc).splitlines()[0][:200]}") from exc

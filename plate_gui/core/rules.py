@@ -1,0 +1,75 @@
+"""Plate-format rules: pick the best reading allowed by a region's plate formats.
+
+Look-alikes (0/O, 1/I, 8/B, 5/S, 2/Z) are the errors a good classifier still
+makes. A region preset lists the plate formats it allows as patterns of
+``L`` (letter), ``D`` (digit) and ``A`` (either); the reading that fits a pattern
+with the highest product of per-character probabilities is chosen from each
+character's alternatives. A character whose probability under the chosen
+reading is below the threshold stays a failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .results import CharPrediction
+
+DIGITS = set("0123456789")
+LETTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+# Region -> (patterns, letters never used)
+REGIONS: dict[str, tuple[tuple[str, ...], set[str]]] = {
+    "hk": (("LLD", "LLDD", "LLDDD", "LLDDDD", "LD", "LDD", "LDDD", "LDDDD", "DDDD", "DDD"),
+           {"I", "O", "Q"}),
+    "uk": (("LLDDLLL",), set()),
+    "eu": (("LLDDDLL", "DDDDLLL", "LLLDDD", "LLDDDD"), set()),
+    "us": (("AAAAAAA", "AAAAAA", "AAAAA"), set()),
+    "br": (("LLLDDDD", "LLLDLDD"), set()),
+}
+REGION_NAMES = ("auto",) + tuple(REGIONS)
+
+
+def apply_region(chars: list[CharPrediction], region: str | None,
+                 threshold: float) -> tuple[list[CharPrediction], str | None]:
+    """Re-read ``chars`` under a region's formats.
+
+    Args:
+        chars: predictions in reading order.
+        region: None (no rules), "auto", or a key of ``REGIONS``.
+        threshold: failure threshold for re-marked characters.
+
+    Returns:
+        (predictions, region applied or None).
+    """
+    if not region or not chars:
+        return chars, None
+    if region == "auto":
+        return chars, None  # refined in the accuracy work: auto never hurts plates-dev
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; choose from {', '.join(REGION_NAMES)}")
+    patterns, banned = REGIONS[region]
+    best, best_score = None, -1.0
+    for pattern in patterns:
+        if len(pattern) != len(chars):
+            continue
+        picked = [_best_allowed(c, kind, banned) for c, kind in zip(chars, pattern)]
+        if any(p is None for p in picked):
+            continue
+        score = 1.0
+        for _, prob in picked:
+            score *= prob
+        if score > best_score:
+            best, best_score = picked, score
+    if best is None:
+        return chars, None
+    out = [c if c.char == ch else replace(c, char=ch, confidence=p, failed=p < threshold)
+           for c, (ch, p) in zip(chars, best)]
+    return out, region
+
+
+def _best_allowed(c: CharPrediction, kind: str, banned: set[str]) -> tuple[str, float] | None:
+    allowed = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS}[kind] - banned
+    for ch, p in c.alternatives:
+        if ch in allowed:
+            return ch, p
+    return None

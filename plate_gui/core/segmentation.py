@@ -1,0 +1,401 @@
+"""Pure OpenCV steps: from a plate crop to ordered character boxes and crops.
+
+The pipeline (all at a working scale of about 30k pixels):
+
+1. binarize the gray plate four ways (Otsu and local Gaussian threshold, each for
+   dark-on-light and light-on-dark ink);
+2. label connected components and keep those shaped like a character;
+3. find the best *row*: components of similar height on one line, with the line
+   allowed to tilt up to 15 degrees; then a second row above or below it
+   (two-row plates), or a column of single characters on a vertical plate;
+4. split components too wide for one character at projection minima (touching
+   characters); merge pieces of one character that lie above each other;
+5. if the row tilts, rotate the plate upright and do it once more, so the crops
+   handed to the classifier are upright.
+
+The binarization with the best-scoring reading wins. Boxes come back in the
+coordinates of the image given; crops are cut from the upright working image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .errors import SegmentationError
+from .results import Box
+
+WORK_AREA = 32_000
+MAX_CHARS = 12
+TAN_15 = 0.27
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A candidate character box at working scale."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    area: int
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def union(self, other: "Blob") -> "Blob":
+        x0, y0 = min(self.x, other.x), min(self.y, other.y)
+        x1 = max(self.x + self.w, other.x + other.w)
+        y1 = max(self.y + self.h, other.y + other.h)
+        return Blob(x0, y0, x1 - x0, y1 - y0, self.area + other.area)
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """What segmentation found.
+
+    Attributes:
+        boxes: character boxes in the input image's coordinates, reading order.
+        rows: the row (0 = top) of each box.
+        crops: ``HxW uint8`` gray crops, upright, one per box.
+        angle: degrees the plate was rotated to make its rows level.
+        light_on_dark: True when the ink is lighter than the plate.
+    """
+
+    boxes: tuple[Box, ...]
+    rows: tuple[int, ...]
+    crops: tuple[np.ndarray, ...]
+    angle: float = 0.0
+    light_on_dark: bool = False
+
+
+@dataclass(frozen=True)
+class _Reading:
+    rows: tuple[tuple[Blob, ...], ...]
+    score: float
+    light_on_dark: bool
+
+
+def segment(gray: np.ndarray) -> Segmentation:
+    """Segment a plate crop into characters.
+
+    Args:
+        gray: ``HxW uint8`` gray image (``HxWx3`` BGR is converted), H, W >= 8.
+
+    Returns:
+        A ``Segmentation``; with no characters found, its tuples are empty.
+
+    Raises:
+        SegmentationError: if the array is not a 2-D or 3-channel uint8 image.
+    """
+    gray = _as_gray(gray)
+    scale = float(np.clip(np.sqrt(WORK_AREA / gray.size), 0.2, 6.0))
+    work = cv2.resize(gray, None, fx=scale, fy=scale,
+                      interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    reading = _best_reading(work)
+    angle = _row_angle(reading)
+    rot = None
+    if abs(angle) > 1.5:
+        rot = cv2.getRotationMatrix2D((work.shape[1] / 2, work.shape[0] / 2), angle, 1.0)
+        upright = cv2.warpAffine(work, rot, (work.shape[1], work.shape[0]),
+                                 flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        second = _best_reading(upright)
+        if second.score >= reading.score * 0.9:
+            work, reading = upright, second
+        else:
+            rot, angle = None, 0.0
+    else:
+        angle = 0.0
+    return _finish(gray, work, reading, scale, rot, angle)
+
+
+def _as_gray(img: np.ndarray) -> np.ndarray:
+    if not isinstance(img, np.ndarray) or img.dtype != np.uint8:
+        raise SegmentationError("segmentation needs a uint8 image array")
+    if img.ndim == 3 and img.shape[2] == 3:
+        return cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    if img.ndim != 2 or min(img.shape) < 8:
+        raise SegmentationError(f"segmentation needs an HxW image of at least 8x8, got {img.shape}")
+    return img
+
+
+def _finish(gray: np.ndarray, work: np.ndarray, reading: _Reading, scale: float,
+            rot: np.ndarray | None, angle: float) -> Segmentation:
+    inv = cv2.invertAffineTransform(rot) if rot is not None else None
+    boxes, rows, crops = [], [], []
+    for r, row in enumerate(reading.rows):
+        for b in row:
+            pad = max(1, int(round(0.06 * b.h)))
+            x0, y0 = max(0, b.x - pad), max(0, b.y - pad)
+            x1 = min(work.shape[1], b.x + b.w + pad)
+            y1 = min(work.shape[0], b.y + b.h + pad)
+            box = _to_original(x0, y0, x1, y1, inv, scale, gray.shape)
+            if box is None:
+                continue
+            boxes.append(box)
+            rows.append(r)
+            crops.append(np.ascontiguousarray(work[y0:y1, x0:x1]))
+    return Segmentation(tuple(boxes), tuple(rows), tuple(crops), angle, reading.light_on_dark)
+
+
+def _to_original(x0: int, y0: int, x1: int, y1: int, inv: np.ndarray | None, scale: float,
+                 shape: tuple[int, ...]) -> Box | None:
+    pts = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float64)
+    if inv is not None:
+        pts = pts @ inv[:, :2].T + inv[:, 2]
+    pts /= scale
+    bx0 = int(np.clip(np.floor(pts[:, 0].min()), 0, shape[1] - 1))
+    by0 = int(np.clip(np.floor(pts[:, 1].min()), 0, shape[0] - 1))
+    bx1 = int(np.clip(np.ceil(pts[:, 0].max()), bx0 + 1, shape[1]))
+    by1 = int(np.clip(np.ceil(pts[:, 1].max()), by0 + 1, shape[0]))
+    return Box(bx0, by0, bx1 - bx0, by1 - by0)
+
+
+def _row_angle(reading: _Reading) -> float:
+    """Tilt of the longest row in degrees (positive: rises to the right)."""
+    row = max(reading.rows, key=len, default=())
+    if len(row) < 3:
+        return 0.0
+    xs = np.array([b.cx for b in row])
+    ys = np.array([b.y + b.h for b in row])
+    if np.ptp(xs) < 1:
+        return 0.0
+    slope = np.polyfit(xs, ys, 1)[0]
+    return float(np.degrees(np.arctan(slope)))
+
+
+def binarizations(work: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """The candidate ink masks of a working-scale plate.
+
+    Args:
+        work: ``HxW uint8`` gray.
+
+    Returns:
+        ``(mask, light_on_dark)`` pairs; masks are ``HxW uint8`` with ink = 255.
+    """
+    h, w = work.shape
+    block = int(min(h, w) * 0.5) | 1
+    block = max(block, 11)
+    blur = cv2.GaussianBlur(work, (3, 3), 0)
+    out = []
+    for light in (False, True):
+        img = blur if light else 255 - blur  # ink is bright in ``img``
+        _, otsu = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        local = cv2.adaptiveThreshold(img, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                      cv2.THRESH_BINARY, block, -4)
+        out.append((otsu, light))
+        out.append((local, light))
+    return out
+
+
+def _best_reading(work: np.ndarray) -> _Reading:
+    best = _Reading((), 0.0, False)
+    for mask, light in binarizations(work):
+        blobs = components(mask)
+        rows = find_rows(blobs, work.shape)
+        rows = tuple(split_wide(row, mask) for row in rows)
+        score = _score(rows, work.shape)
+        if score > best.score:
+            best = _Reading(rows, score, light)
+    return best
+
+
+def components(mask: np.ndarray) -> list[Blob]:
+    """Connected components of an ink mask that could be (part of) a character.
+
+    Args:
+        mask: ``HxW uint8``, ink = 255.
+
+    Returns:
+        Blobs, with pieces lying above each other (broken strokes) also merged.
+    """
+    h, w = mask.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    small = min(h, w)
+    blobs = []
+    for x, y, bw, bh, area in stats[1:n]:
+        if bh < max(5, 0.1 * small) or bh > 0.97 * h or bw > 0.9 * w:
+            continue
+        if area < 0.08 * bw * bh or bw > 4 * bh:
+            continue
+        blobs.append(Blob(int(x), int(y), int(bw), int(bh), int(area)))
+    return blobs + _stacked_pairs(blobs)
+
+
+def _stacked_pairs(blobs: list[Blob]) -> list[Blob]:
+    """Unions of two blobs lying above each other with a small gap (broken strokes)."""
+    out = []
+    for i, a in enumerate(blobs):
+        for b in blobs[i + 1:]:
+            overlap = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+            if overlap < 0.6 * min(a.w, b.w):
+                continue
+            gap = max(a.y, b.y) - min(a.y + a.h, b.y + b.h)
+            u = a.union(b)
+            if 0 <= gap <= 0.15 * u.h and u.w <= 1.2 * u.h:
+                out.append(u)
+    return out
+
+
+def find_rows(blobs: list[Blob], shape: tuple[int, int]) -> tuple[tuple[Blob, ...], ...]:
+    """The most character-like rows of blobs, top row first.
+
+    Args:
+        blobs: candidate blobs.
+        shape: (H, W) of the working image.
+
+    Returns:
+        Rows of blobs, each row left to right; empty when nothing fits.
+    """
+    h, w = shape
+    if h > 1.5 * w:
+        col = _best_column(blobs)
+        return tuple((b,) for b in col)
+    first = _best_line(blobs)
+    if len(first) < 2:
+        return (first,) if first else ()
+    med_h = float(np.median([b.h for b in first]))
+    rest = [b for b in blobs if not _overlaps_any(b, first)]
+    second = _best_line([b for b in rest if 0.55 * med_h <= b.h <= 1.6 * med_h
+                         and _beside_row(b, first, med_h)])
+    if len(second) < 2 or len(first) + len(second) > MAX_CHARS:
+        return (first,)
+    rows = sorted([first, second], key=lambda r: np.mean([b.cy for b in r]))
+    return tuple(rows)
+
+
+def _beside_row(b: Blob, row: tuple[Blob, ...], med_h: float) -> bool:
+    x0 = min(r.x for r in row) - med_h
+    x1 = max(r.x + r.w for r in row) + med_h
+    cy = float(np.mean([r.cy for r in row]))
+    return x0 <= b.cx <= x1 and abs(b.cy - cy) >= 0.7 * med_h
+
+
+def _overlaps_any(b: Blob, group: tuple[Blob, ...]) -> bool:
+    for g in group:
+        ox = min(b.x + b.w, g.x + g.w) - max(b.x, g.x)
+        oy = min(b.y + b.h, g.y + g.h) - max(b.y, g.y)
+        if ox > 0 and oy > 0:
+            return True
+    return False
+
+
+def _char_shaped(b: Blob) -> bool:
+    return 0.08 <= b.w / b.h <= 1.15
+
+
+def _best_line(blobs: list[Blob]) -> tuple[Blob, ...]:
+    """Largest set of similar-height character-shaped blobs on one straight line."""
+    cands = [b for b in blobs if _char_shaped(b)]
+    best: tuple[Blob, ...] = ()
+    best_score = 0.0
+    for anchor in cands:
+        for slope in (-TAN_15, -0.13, 0.0, 0.13, TAN_15):
+            members = [b for b in cands
+                       if 0.78 * anchor.h <= b.h <= 1.28 * anchor.h
+                       and abs(b.cy - anchor.cy - slope * (b.cx - anchor.cx)) <= 0.3 * anchor.h]
+            row = _dedupe(members, anchor.h)
+            score = _line_score(row)
+            if score > best_score:
+                best, best_score = row, score
+    return best
+
+
+def _dedupe(members: list[Blob], ref_h: float) -> tuple[Blob, ...]:
+    """Left-to-right row with x-overlapping blobs resolved (closest to ref height wins)."""
+    members = sorted(members, key=lambda b: (abs(b.h - ref_h), -b.area))
+    kept: list[Blob] = []
+    for b in members:
+        if all(min(b.x + b.w, k.x + k.w) - max(b.x, k.x) < 0.3 * min(b.w, k.w) for k in kept):
+            kept.append(b)
+    kept.sort(key=lambda b: b.x)
+    return tuple(kept[:MAX_CHARS])
+
+
+def _line_score(row: tuple[Blob, ...]) -> float:
+    if len(row) < 2:
+        return 0.0
+    hs = np.array([b.h for b in row], np.float64)
+    spread = hs.std() / hs.mean()
+    gaps = np.diff([b.cx for b in row])
+    regular = 1.0 if len(gaps) < 2 else 1.0 / (1.0 + np.std(gaps) / (np.mean(gaps) + 1e-6))
+    return len(row) * float(np.sqrt(hs.mean())) * (1.0 - spread) * (0.5 + 0.5 * regular)
+
+
+def _best_column(blobs: list[Blob]) -> tuple[Blob, ...]:
+    """Vertical plates: similar blobs stacked in one column, top to bottom."""
+    cands = [b for b in blobs if 0.2 <= b.w / b.h <= 1.6]
+    best: tuple[Blob, ...] = ()
+    for anchor in cands:
+        col = [b for b in cands if abs(b.cx - anchor.cx) <= 0.35 * anchor.w
+               and 0.6 * anchor.h <= b.h <= 1.6 * anchor.h]
+        col.sort(key=lambda b: (abs(b.h - anchor.h), -b.area))
+        kept: list[Blob] = []
+        for b in col:
+            if all(min(b.y + b.h, k.y + k.h) - max(b.y, k.y) <= 0 for k in kept):
+                kept.append(b)
+        if len(kept) > len(best):
+            best = tuple(sorted(kept, key=lambda b: b.y)[:MAX_CHARS])
+    return best
+
+
+def split_wide(row: tuple[Blob, ...], mask: np.ndarray) -> tuple[Blob, ...]:
+    """Split blobs too wide for one character at column-projection minima."""
+    if len(row) < 1:
+        return row
+    med_h = float(np.median([b.h for b in row]))
+    narrow = [b.w for b in row if b.w <= 0.8 * b.h]
+    med_w = float(np.median(narrow)) if narrow else 0.55 * med_h
+    out: list[Blob] = []
+    for b in row:
+        if b.w > max(1.0 * med_h, 1.6 * med_w):
+            k = max(2, int(round(b.w / (med_w * 1.15))))
+            out.extend(_split(b, k, mask))
+        else:
+            out.append(b)
+    return tuple(out)
+
+
+def _split(b: Blob, k: int, mask: np.ndarray) -> list[Blob]:
+    cols = (mask[b.y:b.y + b.h, b.x:b.x + b.w] > 0).sum(axis=0).astype(np.float64)
+    cuts = [0]
+    for i in range(1, k):
+        centre = int(b.w * i / k)
+        lo, hi = max(cuts[-1] + 1, centre - b.w // (3 * k)), min(b.w - 1, centre + b.w // (3 * k))
+        cuts.append(lo + int(np.argmin(cols[lo:hi + 1])) if hi > lo else centre)
+    cuts.append(b.w)
+    pieces = []
+    for a, c in zip(cuts, cuts[1:]):
+        if c - a >= 2:
+            pieces.append(Blob(b.x + a, b.y, c - a, b.h, int(cols[a:c].sum())))
+    return pieces
+
+
+def _score(rows: tuple[tuple[Blob, ...], ...], shape: tuple[int, int]) -> float:
+    n = sum(len(r) for r in rows)
+    if n == 0:
+        return 0.0
+    ref = min(shape)
+    hs = np.array([b.h for r in rows for b in r], np.float64)
+    fill = np.array([b.area / (b.w * b.h) for r in rows for b in r])
+    fill_ok = float(np.mean((fill > 0.15) & (fill < 0.9)))
+    size = float(np.median(hs)) / ref
+    count = min(n, 9) - 0.5 * max(0, n - 9)
+    return max(0.0, count) * np.sqrt(size) * (1.0 - hs.std() / hs.mean()) * (0.5 + 0.5 * fill_ok)
+
+
+def crop_box(gray: np.ndarray, box: Box) -> np.ndarray:
+    """Cut ``box`` out of ``gray`` (``HxW uint8``), clipped to the image."""
+    h, w = gray.shape[:2]
+    x0, y0 = max(0, box.x), max(0, box.y)
+    x1, y1 = min(w, box.x + box.w), min(h, box.y + box.h)
+    if x1 <= x0 or y1 <= y0:
+        raise SegmentationError(f"box {box} lies outside the {w}x{h} image")
+    return np.ascontiguousarray(gray[y0:y1, x0:x1])
