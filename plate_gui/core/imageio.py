@@ -35,7 +35,8 @@ def is_image_path(path: Path) -> bool:
     return path.suffix.lower() in IMAGE_SUFFIXES
 
 
-def load_image(source: ImageSource, name: str | None = None) -> np.ndarray:
+def load_image(source: ImageSource, name: str | None = None,
+               min_side: int = MIN_SIDE) -> np.ndarray:
     """Read an image into an ``HxWx3 uint8`` BGR array.
 
     Args:
@@ -43,6 +44,8 @@ def load_image(source: ImageSource, name: str | None = None) -> np.ndarray:
             (``HxW``, ``HxWx1``, ``HxWx3`` RGB order is NOT assumed: arrays are taken
             as BGR like OpenCV's, ``HxWx4`` as BGRA).
         name: what to call the image in error messages (defaults to the path).
+        min_side: smallest width and height accepted (character crops may be smaller
+            than a plate photo).
 
     Returns:
         The image as a contiguous ``HxWx3 uint8`` BGR array.
@@ -52,12 +55,12 @@ def load_image(source: ImageSource, name: str | None = None) -> np.ndarray:
             array; image over ``MAX_PIXELS`` or under ``MIN_SIDE`` on a side.
     """
     if isinstance(source, np.ndarray):
-        return array_to_bgr(source, name or "array")
+        return array_to_bgr(source, name or "array", min_side)
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return _decode(bytes(source), name or "image data")
+        return _decode(bytes(source), name or "image data", min_side)
     path = Path(source)
     label = name or path.name
-    return _decode(_read_file(path, label), label)
+    return _decode(_read_file(path, label), label, min_side)
 
 
 def _read_file(path: Path, label: str) -> bytes:
@@ -74,7 +77,7 @@ def _read_file(path: Path, label: str) -> bytes:
     return data
 
 
-def _decode(data: bytes, label: str) -> np.ndarray:
+def _decode(data: bytes, label: str, min_side: int = MIN_SIDE) -> np.ndarray:
     if not data:
         raise ImageReadError(f"Could not read '{label}': the file is empty (0 bytes)")
     with warnings.catch_warnings():
@@ -88,30 +91,30 @@ def _decode(data: bytes, label: str) -> np.ndarray:
             raise ImageReadError(f"Could not read '{label}': the image is too large") from exc
         except Exception as exc:  # Pillow plugins raise assorted errors on garbage
             raise ImageReadError(f"Could not read '{label}': not an image file ({exc})") from exc
-    _check_size(img.width, img.height, label)  # from the header, before decoding
+    _check_size(img.width, img.height, label, min_side)  # from the header, before decoding
     try:
         img.load()
         img = ImageOps.exif_transpose(img)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageReadError(f"Could not read '{label}': the file is truncated or damaged") from exc
-    return _pil_to_bgr(img, label)
+    return _pil_to_bgr(img, label, min_side)
 
 
-def _check_size(width: int, height: int, label: str) -> None:
+def _check_size(width: int, height: int, label: str, min_side: int = MIN_SIDE) -> None:
     if width * height > MAX_PIXELS:
         raise ImageReadError(
             f"Could not read '{label}': the image is too large ({width}x{height}, "
             f"over {MAX_PIXELS // 1_000_000} megapixels)")
-    if width < MIN_SIDE or height < MIN_SIDE:
+    if width < min_side or height < min_side:
         raise ImageReadError(
             f"Could not read '{label}': the image is too small ({width}x{height}, "
-            f"needs at least {MIN_SIDE}x{MIN_SIDE})")
+            f"needs at least {min_side}x{min_side})")
 
 
-def _pil_to_bgr(img: Image.Image, label: str) -> np.ndarray:
+def _pil_to_bgr(img: Image.Image, label: str, min_side: int = MIN_SIDE) -> np.ndarray:
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        return array_to_bgr(np.asarray(img), label)
+        return array_to_bgr(np.asarray(img), label, min_side)
     if mode == "P":
         img = img.convert("RGBA" if "transparency" in img.info else "RGB")
     elif mode in ("LA", "PA"):
@@ -121,16 +124,18 @@ def _pil_to_bgr(img: Image.Image, label: str) -> np.ndarray:
     arr = np.asarray(img)
     if arr.ndim == 3:
         arr = arr[..., [2, 1, 0, 3]] if arr.shape[2] == 4 else arr[..., ::-1]
-    return array_to_bgr(arr, label)
+    return array_to_bgr(arr, label, min_side)
 
 
-def array_to_bgr(arr: np.ndarray, label: str = "array") -> np.ndarray:
+def array_to_bgr(arr: np.ndarray, label: str = "array",
+                 min_side: int = MIN_SIDE) -> np.ndarray:
     """Normalize a decoded array to ``HxWx3 uint8`` BGR.
 
     Args:
         arr: ``HxW``, ``HxWx1``, ``HxWx3`` (BGR) or ``HxWx4`` (BGRA); any integer,
             float (0..1 or 0..255) or bool dtype. Alpha is composited on white.
         label: name used in error messages.
+        min_side: smallest width and height accepted.
 
     Returns:
         ``HxWx3 uint8`` array.
@@ -142,7 +147,7 @@ def array_to_bgr(arr: np.ndarray, label: str = "array") -> np.ndarray:
         arr = arr[..., 0]
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
         raise ImageReadError(f"Could not read '{label}': unsupported image shape {arr.shape}")
-    _check_size(arr.shape[1], arr.shape[0], label)
+    _check_size(arr.shape[1], arr.shape[0], label, min_side)
     img = _to_float01(arr, label)
     if img.ndim == 2:
         img = np.repeat(img[..., None], 3, axis=2)

@@ -1,0 +1,99 @@
+"""``python -m trainer``: produce the bundled weights.
+
+Stages:
+  stage1       train ResNet50 on synthetic plate-font characters (+ EMNIST balanced)
+  make-plates  render plates and cut them with the core's segmentation (stage-2 data)
+  stage2       fine-tune on a folder of labelled crops with a WeightedRandomSampler
+  export       ONNX + metadata (+ int8) into assets/
+  all          every step above, in order: reproduces the bundled weights
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .config import STAGE1_DEFAULTS, STAGE2_DEFAULTS, StageConfig
+
+log = logging.getLogger("trainer")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _common(p: argparse.ArgumentParser, defaults: dict) -> None:
+    p.add_argument("--runs", type=Path, default=ROOT / "runs", help="folder for run outputs")
+    p.add_argument("--epochs", type=int, default=defaults.get("epochs"))
+    p.add_argument("--lr", type=float, default=defaults.get("lr"))
+    p.add_argument("--batch-size", type=int, default=defaults.get("batch_size"))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m trainer", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="STAGE")
+    s1 = sub.add_parser("stage1", help="synthetic characters (+ EMNIST balanced)")
+    _common(s1, STAGE1_DEFAULTS)
+    s1.add_argument("--train-size", type=int, default=STAGE1_DEFAULTS["train_size"])
+    s1.add_argument("--emnist-dir", type=Path, default=None,
+                    help="folder with the EMNIST balanced IDX files (never downloaded)")
+    mp = sub.add_parser("make-plates", help="render plates, cut them with the core")
+    mp.add_argument("--out", type=Path, default=ROOT / "runs" / "plates")
+    mp.add_argument("--plates", type=int, default=3000)
+    s2 = sub.add_parser("stage2", help="fine-tune on labelled crops (labels.csv: file,char)")
+    _common(s2, STAGE2_DEFAULTS)
+    s2.add_argument("--data", type=Path, action="append", default=None,
+                    help="crop folder(s); default: runs/plates (repeat to add corrections)")
+    s2.add_argument("--init", type=Path, default=None, help="default: runs/stage1/best.pt")
+    ex = sub.add_parser("export", help="ONNX + metadata into assets/")
+    ex.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "stage2" / "best.pt")
+    ex.add_argument("--out", type=Path, default=ROOT / "assets" / "plate_resnet50.onnx")
+    ex.add_argument("--no-int8", action="store_true", help="ship fp32 even if int8 holds")
+    al = sub.add_parser("all", help="stage1, make-plates, stage2, export")
+    _common(al, {})
+    al.add_argument("--emnist-dir", type=Path, default=None)
+    al.add_argument("--plates", type=int, default=3000)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    from . import stages
+
+    try:
+        if args.command == "stage1":
+            cfg = StageConfig(**{**STAGE1_DEFAULTS, **_overrides(args),
+                                 "train_size": args.train_size})
+            stages.stage1(cfg, args.runs / "stage1", args.emnist_dir)
+        elif args.command == "make-plates":
+            stages.make_plates(args.out, args.plates)
+        elif args.command == "stage2":
+            cfg = StageConfig(**{**STAGE2_DEFAULTS, **_overrides(args)})
+            data = args.data or [ROOT / "runs" / "plates"]
+            stages.stage2(cfg, args.runs / "stage2", data,
+                          args.init or args.runs / "stage1" / "best.pt")
+        elif args.command == "export":
+            stages.export(args.checkpoint, args.out, int8=not args.no_int8,
+                          command=" ".join(sys.argv))
+        else:
+            stages.run_all(args, STAGE1_DEFAULTS, STAGE2_DEFAULTS)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    out = {"seed": args.seed, "threads": args.threads}
+    for key in ("epochs", "lr", "batch_size"):
+        if getattr(args, key, None) is not None:
+            out[key] = getattr(args, key)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The default stage-2 set: crops cut by the core's own segmentation from rendered plates.
+
+Each rendered plate knows where its characters are. The core segments it exactly
+as it segments a photo; a found box that overlaps a true character box (IoU >= 0.4)
+is labelled with that character, and a found box that overlaps none is labelled
+``#`` (not a character: screws, bands, logos, small print). So fine-tuning sees
+exactly the crops inference sees, junk included.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from plate_gui.core.charset import JUNK
+from plate_gui.core.imageio import to_gray
+from plate_gui.core.segmentation import segment
+from plate_gui.core.weights import atomic_write_text
+
+log = logging.getLogger(__name__)
+MATCH_IOU = 0.4
+
+
+def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union else 0.0
+
+
+def label_segments(found: list[tuple[int, int, int, int]], truth: list[tuple[int, int, int, int]],
+                   text: str) -> list[str]:
+    """The label of each found box: the best-overlapping true character, or ``#``."""
+    out = []
+    for box in found:
+        scores = [iou(box, t) for t in truth]
+        best = int(np.argmax(scores)) if scores else -1
+        out.append(text[best] if best >= 0 and scores[best] >= MATCH_IOU else JUNK)
+    return out
+
+
+def _plate_chunk(args: tuple[Path, int, int, list[str]]) -> list[tuple[str, str]]:
+    from .render import PLATE_STYLES, render_plate
+
+    out_dir, start, n, fonts = args
+    rng = np.random.default_rng(1_000_003 + start)
+    rows = []
+    for i in range(start, start + n):
+        style = PLATE_STYLES[int(rng.integers(len(PLATE_STYLES)))]
+        font = fonts[int(rng.integers(len(fonts)))]
+        plate = render_plate(None, style, rng, Path(font))
+        seg = segment(to_gray(plate.image))
+        text = plate.text.replace(" ", "")
+        labels = label_segments([b.as_tuple() for b in seg.boxes], plate.boxes, text)
+        for j, (crop, label) in enumerate(zip(seg.crops, labels)):
+            name = f"p{i:06d}_{j:02d}.png"
+            ok, buf = cv2.imencode(".png", crop)
+            if ok:
+                buf.tofile(str(out_dir / name))
+                rows.append((name, label))
+    return rows
+
+
+def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = None,
+                    workers: int = 2) -> Path:
+    """Render ``n_plates`` plates, segment them with the core, save labelled crops.
+
+    Returns:
+        The folder, holding PNG crops and ``labels.csv`` (``file,char``).
+    """
+    from .fonts import find_plate_fonts
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = [str(f) for f in (fonts or find_plate_fonts())]
+    chunk = 250
+    jobs = [(out_dir, s, min(chunk, n_plates - s), names) for s in range(0, n_plates, chunk)]
+    rows: list[tuple[str, str]] = []
+    with ProcessPoolExecutor(workers) as pool:
+        for part in pool.map(_plate_chunk, jobs):
+            rows.extend(part)
+    lines = ["file,char"] + [f"{f},{c}" for f, c in rows]
+    atomic_write_text(out_dir / "labels.csv", "\n".join(lines) + "\n")
+    junk = sum(c == JUNK for _, c in rows)
+    log.info("plate set: %d crops (%d junk) from %d plates in %s", len(rows), junk, n_plates, out_dir)
+    return out_dir
+
+
+def read_labels(folder: Path) -> list[tuple[str, str]]:
+    with open(Path(folder) / "labels.csv", newline="", encoding="utf-8") as f:
+        return [(r["file"], r["char"]) for r in csv.DictReader(f)]

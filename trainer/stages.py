@@ -1,0 +1,133 @@
+"""The stages behind ``python -m trainer``: data, training and export, wired together."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from .config import StageConfig
+from .datasets import crop_folder, emnist_balanced, synthetic_chars
+from .plateset import build_plate_set
+from .train import evaluate, train_stage
+
+log = logging.getLogger(__name__)
+
+
+def stage1(cfg: StageConfig, run_dir: Path, emnist_dir: Path | None = None) -> Path:
+    """Synthetic plate-font characters (+ EMNIST balanced when given)."""
+    t = time.time()
+    train = synthetic_chars(cfg.train_size, cfg.seed, cfg.preprocess, cfg.junk_share)
+    val = synthetic_chars(cfg.val_size, cfg.seed + 7919, cfg.preprocess, cfg.junk_share)
+    data = {"synthetic_train": cfg.train_size, "synthetic_val": cfg.val_size}
+    if emnist_dir is not None:
+        ex, ey = emnist_balanced(emnist_dir, "train", cfg.preprocess)
+        train = (np.concatenate([train[0], ex]), np.concatenate([train[1], ey]))
+        data["emnist_balanced_train"] = int(len(ey))
+    log.info("stage1 data ready in %.0f s: %s", time.time() - t, data)
+    return train_stage(cfg, train, val, run_dir, provenance={"data": data})
+
+
+def make_plates(out: Path, plates: int) -> Path:
+    t = time.time()
+    path = build_plate_set(out, plates)
+    log.info("plate set ready in %.0f s", time.time() - t)
+    return path
+
+
+def stage2(cfg: StageConfig, run_dir: Path, folders: list[Path], init: Path) -> Path:
+    """Fine-tune on crop folders with a WeightedRandomSampler (rare characters seen)."""
+    if not Path(init).is_file():
+        raise FileNotFoundError(f"stage-1 checkpoint '{init}' not found: run stage1 first")
+    parts = [crop_folder(f, cfg.preprocess) for f in folders]
+    x = np.concatenate([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    rng = np.random.default_rng(cfg.seed)
+    order = rng.permutation(len(y))
+    n_val = min(cfg.val_size, len(y) // 5)
+    val, train = order[:n_val], order[n_val:]
+    data = {"folders": [str(f) for f in folders], "crops": int(len(y)), "val": int(n_val)}
+    return train_stage(cfg, (x[train], y[train]), (x[val], y[val]), run_dir, init=init,
+                       weighted=True, provenance={"data": data})
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The softmax temperature minimising validation NLL (grid search, 0.5..4)."""
+    best_t, best_nll = 1.0, np.inf
+    for t in np.linspace(0.5, 4.0, 71):
+        z = logits / t
+        z = z - z.max(1, keepdims=True)
+        nll = float(np.mean(np.log(np.exp(z).sum(1)) - z[np.arange(len(y)), y]))
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
+           val_dir: Path | None = None) -> Path:
+    """Export ``checkpoint`` to ONNX with metadata; ship int8 when its accuracy holds."""
+    from .checkpoint import load_checkpoint
+    from .export import export_onnx, quantize_int8
+
+    model, ckpt, pre = load_checkpoint(checkpoint)
+    val_dir = val_dir or Path(checkpoint).parents[1] / "plates"
+    x, y = crop_folder(val_dir, pre)
+    idx = np.random.default_rng(1).permutation(len(y))[:3000]
+    x, y = x[idx], y[idx]
+    _, acc, logits = evaluate(model, x, y)
+    temperature = fit_temperature(logits, y)
+    training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
+                "history": ckpt.get("history", []), "checkpoint": str(checkpoint)}
+    metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir)}
+    fp32 = export_onnx(model, out, pre, temperature, training, metrics)
+    log.info("exported fp32 %s (val acc %.4f, T=%.2f)", out, acc, temperature)
+    if int8:
+        _try_int8(out, x, y, acc, pre, temperature, training, metrics)
+    return Path(out)
+
+
+def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics) -> None:
+    import onnxruntime as ort
+
+    from plate_gui.core.weights import write_metadata
+
+    q = Path(out).with_suffix(".int8.onnx")
+    quantize_int8(out, q, x[:512])
+    sess = ort.InferenceSession(str(q), providers=["CPUExecutionProvider"])
+    pred = np.concatenate([sess.run(None, {"crops": x[i:i + 256]})[0].argmax(1)
+                           for i in range(0, len(x), 256)])
+    acc8 = float((pred == y).mean())
+    log.info("int8 val acc %.4f vs fp32 %.4f", acc8, fp32_acc)
+    if acc8 >= fp32_acc - 0.003:
+        q.replace(out)
+        write_metadata(out, {"charset": _charset(), "input_size": pre.input_size,
+                             "mean": pre.mean, "std": pre.std, "temperature": temperature,
+                             "training": training,
+                             "metrics": {**metrics, "val_acc_int8": round(acc8, 4),
+                                         "quantization": "static QDQ per-channel int8"}})
+    else:
+        q.unlink(missing_ok=True)
+
+
+def _charset() -> str:
+    from plate_gui.core.charset import CHARSET
+
+    return CHARSET
+
+
+def run_all(args, s1_defaults: dict, s2_defaults: dict) -> None:
+    """stage1 -> make-plates -> stage2 -> export, as the bundled weights were made."""
+    t = time.time()
+    common = {"seed": args.seed, "threads": args.threads}
+    s1 = StageConfig(**{**s1_defaults, **common})
+    s2 = StageConfig(**{**s2_defaults, **common})
+    best1 = stage1(s1, args.runs / "stage1", args.emnist_dir)
+    plates = make_plates(args.runs / "plates", args.plates)
+    best2 = stage2(s2, args.runs / "stage2", [plates], best1)
+    export(best2, Path(__file__).resolve().parents[1] / "assets" / "plate_resnet50.onnx")
+    log.info("all stages done in %.1f min", (time.time() - t) / 60)
