@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from .config import STAGE1_DEFAULTS, STAGE2_DEFAULTS, StageConfig

@@ -42,7 +42,8 @@ def _render_chunk(args: tuple[int, int, float, list[str], PreprocessConfig]):
 
 
 def synthetic_chars(n: int, seed: int, pre: PreprocessConfig, junk_share: float,
-                    fonts: list[Path] | None = None, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
+                    fonts: list[Path] | None = None,
+                    workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Render ``n`` character (and junk) crops, preprocessed.
 
     Returns:

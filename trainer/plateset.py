@@ -1,8 +1,10 @@
 """The default stage-2 set: crops cut by the core's own segmentation from rendered plates.
 
 Each rendered plate knows where its characters are. The core segments it exactly
-as it segments a photo; a found box that overlaps a true character box (IoU >= 0.4)
-is labelled with that character, and a found box that overlaps none is labelled
+as it segments a photo, every candidate reading included (the recognizer's
+classifier chooses among them, so it must learn what a bad cut looks like). A
+found box that overlaps a true character box (IoU >= 0.4) is labelled with that
+character, and a found box that overlaps none is labelled
 ``#`` (not a character: screws, bands, logos, small print). So fine-tuning sees
 exactly the crops inference sees, junk included.
 """
@@ -17,9 +19,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from plate_gui.core.charset import JUNK
+from plate_gui.core.charset import JUNK, PLATE_CHARS
 from plate_gui.core.imageio import to_gray
-from plate_gui.core.segmentation import segment
+from plate_gui.core.segmentation import segment_candidates
 from plate_gui.core.weights import atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -56,15 +58,22 @@ def _plate_chunk(args: tuple[Path, int, int, list[str]]) -> list[tuple[str, str]
         style = PLATE_STYLES[int(rng.integers(len(PLATE_STYLES)))]
         font = fonts[int(rng.integers(len(fonts)))]
         plate = render_plate(None, style, rng, Path(font))
-        seg = segment(to_gray(plate.image))
-        text = plate.text.replace(" ", "")
-        labels = label_segments([b.as_tuple() for b in seg.boxes], plate.boxes, text)
-        for j, (crop, label) in enumerate(zip(seg.crops, labels)):
-            name = f"p{i:06d}_{j:02d}.png"
-            ok, buf = cv2.imencode(".png", crop)
-            if ok:
-                buf.tofile(str(out_dir / name))
-                rows.append((name, label))
+        text = "".join(ch for ch in plate.text.upper() if ch in PLATE_CHARS)
+        seen: set[tuple] = set()
+        j = 0
+        for seg in segment_candidates(to_gray(plate.image)):
+            boxes = [b.as_tuple() for b in seg.boxes]
+            labels = label_segments(boxes, plate.boxes, text)
+            for box, crop, label in zip(boxes, seg.crops, labels):
+                if (box, seg.angle) in seen:
+                    continue
+                seen.add((box, seg.angle))
+                name = f"p{i:06d}_{j:02d}.png"
+                j += 1
+                ok, buf = cv2.imencode(".png", crop)
+                if ok:
+                    buf.tofile(str(out_dir / name))
+                    rows.append((name, label))
     return rows
 
 
@@ -89,7 +98,8 @@ def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = Non
     lines = ["file,char"] + [f"{f},{c}" for f, c in rows]
     atomic_write_text(out_dir / "labels.csv", "\n".join(lines) + "\n")
     junk = sum(c == JUNK for _, c in rows)
-    log.info("plate set: %d crops (%d junk) from %d plates in %s", len(rows), junk, n_plates, out_dir)
+    log.info("plate set: %d crops (%d junk) from %d plates in %s",
+             len(rows), junk, n_plates, out_dir)
     return out_dir
 
 

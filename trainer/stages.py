@@ -6,7 +6,6 @@ import logging
 import shlex
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +71,7 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
            val_dir: Path | None = None) -> Path:
     """Export ``checkpoint`` to ONNX with metadata; ship int8 when its accuracy holds."""
     from .checkpoint import load_checkpoint
-    from .export import export_onnx, quantize_int8
+    from .export import export_onnx
 
     model, ckpt, pre = load_checkpoint(checkpoint)
     val_dir = val_dir or Path(checkpoint).parents[1] / "plates"
@@ -84,7 +83,7 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
                 "history": ckpt.get("history", []), "checkpoint": str(checkpoint)}
     metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir)}
-    fp32 = export_onnx(model, out, pre, temperature, training, metrics)
+    export_onnx(model, out, pre, temperature, training, metrics)
     log.info("exported fp32 %s (val acc %.4f, T=%.2f)", out, acc, temperature)
     if int8:
         _try_int8(out, x, y, acc, pre, temperature, training, metrics)
@@ -95,6 +94,8 @@ def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics) ->
     import onnxruntime as ort
 
     from plate_gui.core.weights import write_metadata
+
+    from .export import quantize_int8
 
     q = Path(out).with_suffix(".int8.onnx")
     quantize_int8(out, q, x[:512])

@@ -48,7 +48,8 @@ def augment_batch(x, gen):
     return x
 
 
-def evaluate(model, x: np.ndarray, y: np.ndarray, batch: int = 256) -> tuple[float, float, np.ndarray]:
+def evaluate(model, x: np.ndarray, y: np.ndarray,
+             batch: int = 256) -> tuple[float, float, np.ndarray]:
     """Loss, accuracy and logits of ``model`` on arrays."""
     import torch
 

@@ -6,8 +6,8 @@ Never imports tkinter or torch. The GUI and CLI use only what is exported here.
 from .errors import ImageReadError, ModelLoadError, PlateError, SegmentationError
 from .imageio import IMAGE_SUFFIXES, is_image_path, load_image
 from .recognizer import DEFAULT_THRESHOLD, PlateRecognizer
-from .results import Box, CharPrediction, PlateResult
 from .resources import default_weights_path, resource_path, samples_dir
+from .results import Box, CharPrediction, PlateResult
 from .rules import REGION_NAMES
 
 __all__ = [

@@ -18,10 +18,10 @@ from .charset import JUNK
 from .errors import ModelLoadError
 from .imageio import ImageSource, load_image, to_gray
 from .preprocess import preprocess_batch
-from .results import CharPrediction, PlateResult
 from .resources import default_weights_path
+from .results import CharPrediction, PlateResult
 from .rules import apply_region
-from .segmentation import segment
+from .segmentation import Segmentation, segment_candidates
 from .weights import WeightsMeta, read_metadata
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,28 @@ class PlateRecognizer:
         best, conf = alts[0]
         return CharPrediction(best, conf, alts, conf < self.threshold, box, row)
 
+    def _best_reading(self, cands: list[Segmentation]) -> list[CharPrediction]:
+        """Classify every distinct crop of every candidate once; keep the best reading."""
+        index: dict[tuple, int] = {}
+        crops = []
+        for seg in cands:
+            for box, crop in zip(seg.boxes, seg.crops):
+                key = (box.as_tuple(), seg.angle)
+                if key not in index:
+                    index[key] = len(crops)
+                    crops.append(crop)
+        probs = self.probabilities(crops)
+        best: list[CharPrediction] = []
+        best_score = -np.inf
+        for seg in cands:
+            preds = [self._prediction(probs[index[(box.as_tuple(), seg.angle)]], box, row)
+                     for box, row in zip(seg.boxes, seg.rows)]
+            chars = [c for c in preds if c.char != JUNK]
+            score = reading_score(chars, len(preds) - len(chars))
+            if score > best_score:
+                best, best_score = chars, score
+        return best
+
     def recognize(self, image: ImageSource, name: str | None = None,
                   region: str | None = None) -> PlateResult:
         """Read one plate image.
@@ -114,12 +136,9 @@ class PlateRecognizer:
         t0 = time.perf_counter()
         bgr = load_image(image, name)
         t1 = time.perf_counter()
-        seg = segment(to_gray(bgr))
+        cands = segment_candidates(to_gray(bgr))
         t2 = time.perf_counter()
-        probs = self.probabilities(list(seg.crops))
-        chars = [self._prediction(p, box, row)
-                 for p, box, row in zip(probs, seg.boxes, seg.rows)]
-        chars = [c for c in chars if c.char != JUNK]
+        chars = self._best_reading(cands)
         region = region if region is not None else self.region
         chars, used = apply_region(chars, region, self.threshold)
         t3 = time.perf_counter()
@@ -127,6 +146,11 @@ class PlateRecognizer:
                    "classify": (t3 - t2) * 1e3, "total": (t3 - t0) * 1e3}
         return PlateResult(tuple(chars), self.threshold, (bgr.shape[1], bgr.shape[0]),
                            timings, used)
+
+
+def reading_score(chars: list[CharPrediction], junk: int) -> float:
+    """How much a reading looks like a plate: confident characters, few junk boxes."""
+    return sum(c.confidence for c in chars) - 0.5 * junk
 
 
 def _open_session(path: Path, threads: int):

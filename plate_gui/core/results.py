@@ -55,7 +55,7 @@ class CharPrediction:
     def is_junk(self) -> bool:
         return self.char == JUNK
 
-    def with_threshold(self, threshold: float) -> "CharPrediction":
+    def with_threshold(self, threshold: float) -> CharPrediction:
         """The same prediction re-marked against another threshold (no model run)."""
         return CharPrediction(self.char, self.confidence, self.alternatives,
                               self.confidence < threshold, self.box, self.row)
@@ -106,7 +106,7 @@ class PlateResult:
     def boxes(self) -> list[tuple[int, int, int, int] | None]:
         return [c.box.as_tuple() if c.box else None for c in self.chars]
 
-    def with_threshold(self, threshold: float) -> "PlateResult":
+    def with_threshold(self, threshold: float) -> PlateResult:
         """Re-mark failures against ``threshold`` without running the model again."""
         return PlateResult(tuple(c.with_threshold(threshold) for c in self.chars),
                            threshold, self.image_size, dict(self.timings_ms), self.region)

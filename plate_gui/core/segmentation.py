@@ -50,7 +50,7 @@ class Blob:
     def cy(self) -> float:
         return self.y + self.h / 2
 
-    def union(self, other: "Blob") -> "Blob":
+    def union(self, other: Blob) -> Blob:
         x0, y0 = min(self.x, other.x), min(self.y, other.y)
         x1 = max(self.x + self.w, other.x + other.w)
         y1 = max(self.y + self.h, other.y + other.h)
@@ -84,7 +84,7 @@ class _Reading:
 
 
 def segment(gray: np.ndarray) -> Segmentation:
-    """Segment a plate crop into characters.
+    """Segment a plate crop into characters: the geometrically best reading.
 
     Args:
         gray: ``HxW uint8`` gray image (``HxWx3`` BGR is converted), H, W >= 8.
@@ -95,25 +95,50 @@ def segment(gray: np.ndarray) -> Segmentation:
     Raises:
         SegmentationError: if the array is not a 2-D or 3-channel uint8 image.
     """
+    cands = segment_candidates(gray, limit=1)
+    return cands[0] if cands else Segmentation((), (), ())
+
+
+def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
+    """Distinct readings of a plate, best geometric score first.
+
+    Each binarization may cut the plate differently; the recognizer lets the
+    classifier choose among these (a reading whose crops look like characters
+    wins over one whose crops look like junk).
+
+    Args:
+        gray: ``HxW uint8`` gray image (``HxWx3`` BGR is converted), H, W >= 8.
+        limit: most readings returned.
+
+    Returns:
+        Up to ``limit`` segmentations with at least one box, no two with the same boxes.
+
+    Raises:
+        SegmentationError: if the array is not a 2-D or 3-channel uint8 image.
+    """
     gray = _as_gray(gray)
     scale = float(np.clip(np.sqrt(WORK_AREA / gray.size), 0.2, 6.0))
     work = cv2.resize(gray, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-    reading = _best_reading(work)
-    angle = _row_angle(reading)
-    rot = None
+    readings = [(r, work, None, 0.0) for r in _readings(work)]
+    angle = _row_angle(readings[0][0]) if readings else 0.0
     if abs(angle) > 1.5:
         rot = cv2.getRotationMatrix2D((work.shape[1] / 2, work.shape[0] / 2), angle, 1.0)
         upright = cv2.warpAffine(work, rot, (work.shape[1], work.shape[0]),
                                  flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        second = _best_reading(upright)
-        if second.score >= reading.score * 0.9:
-            work, reading = upright, second
-        else:
-            rot, angle = None, 0.0
-    else:
-        angle = 0.0
-    return _finish(gray, work, reading, scale, rot, angle)
+        readings += [(r, upright, rot, angle) for r in _readings(upright)]
+    readings.sort(key=lambda t: -t[0].score)
+    out: list[Segmentation] = []
+    seen: set[tuple] = set()
+    for reading, img, rot, ang in readings:
+        seg = _finish(gray, img, reading, scale, rot, ang)
+        key = seg.boxes
+        if seg.boxes and key not in seen:
+            seen.add(key)
+            out.append(seg)
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _as_gray(img: np.ndarray) -> np.ndarray:
@@ -190,21 +215,53 @@ def binarizations(work: np.ndarray) -> list[tuple[np.ndarray, bool]]:
         _, otsu = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
         local = cv2.adaptiveThreshold(img, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
                                       cv2.THRESH_BINARY, block, -4)
-        out.append((otsu, light))
-        out.append((local, light))
+        for mask in (otsu, local):
+            out.append((mask, light))
+            clipped = clip_to_plate(mask)
+            if clipped is not None:
+                out.append((clipped, light))
     return out
 
 
-def _best_reading(work: np.ndarray) -> _Reading:
-    best = _Reading((), 0.0, False)
+def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
+    """Keep only the ink inside the plate's body, cutting characters off the frame.
+
+    The plate body is the largest non-ink component; its convex hull (which takes
+    in characters that notch its edge) bounds the characters. Characters touching
+    the plate's edge are otherwise one component with the dark surround.
+
+    Args:
+        mask: ``HxW uint8`` ink mask (255 = ink).
+
+    Returns:
+        The clipped mask, or None when no plate body stands out (nothing to clip).
+    """
+    h, w = mask.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - mask, connectivity=4)
+    if n < 2:
+        return None
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[big, cv2.CC_STAT_AREA] < 0.25 * h * w:
+        return None
+    pts = cv2.findNonZero((labels == big).astype(np.uint8))
+    hull = np.zeros_like(mask)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 255)
+    hull = cv2.erode(hull, np.ones((3, 3), np.uint8))
+    if cv2.countNonZero(hull) > 0.97 * h * w:
+        return None
+    return cv2.bitwise_and(mask, hull)
+
+
+def _readings(work: np.ndarray) -> list[_Reading]:
+    """One reading per binarization, best geometric score first (empty ones dropped)."""
+    out = []
     for mask, light in binarizations(work):
-        blobs = components(mask)
-        rows = find_rows(blobs, work.shape)
+        rows = find_rows(components(mask), work.shape)
         rows = tuple(split_wide(row, mask) for row in rows)
         score = _score(rows, work.shape)
-        if score > best.score:
-            best = _Reading(rows, score, light)
-    return best
+        if score > 0:
+            out.append(_Reading(rows, score, light))
+    return sorted(out, key=lambda r: -r.score)
 
 
 def components(mask: np.ndarray) -> list[Blob]:
@@ -225,6 +282,8 @@ def components(mask: np.ndarray) -> list[Blob]:
             continue
         if area < 0.08 * bw * bh or bw > 4 * bh:
             continue
+        if bw < 0.3 * bh and (x <= 1 or x + bw >= w - 1):
+            continue  # a sliver of frame on the crop's edge, not a character
         blobs.append(Blob(int(x), int(y), int(bw), int(bh), int(area)))
     return blobs + _stacked_pairs(blobs)
 
@@ -293,10 +352,10 @@ def _char_shaped(b: Blob) -> bool:
 
 def _best_line(blobs: list[Blob]) -> tuple[Blob, ...]:
     """Largest set of similar-height character-shaped blobs on one straight line."""
-    cands = [b for b in blobs if _char_shaped(b)]
+    cands = [b for b in blobs if 0.08 * b.h <= b.w <= 4.5 * b.h]  # wide: touching chars
     best: tuple[Blob, ...] = ()
     best_score = 0.0
-    for anchor in cands:
+    for anchor in (b for b in cands if _char_shaped(b)):
         for slope in (-TAN_15, -0.13, 0.0, 0.13, TAN_15):
             members = [b for b in cands
                        if 0.78 * anchor.h <= b.h <= 1.28 * anchor.h
@@ -320,7 +379,7 @@ def _dedupe(members: list[Blob], ref_h: float) -> tuple[Blob, ...]:
 
 
 def _line_score(row: tuple[Blob, ...]) -> float:
-    if len(row) < 2:
+    if len(row) < 2 and not (row and row[0].w > 1.2 * row[0].h):
         return 0.0
     hs = np.array([b.h for b in row], np.float64)
     spread = hs.std() / hs.mean()

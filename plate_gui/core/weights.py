@@ -105,7 +105,8 @@ def read_metadata(model_path: Path) -> WeightsMeta:
     if not model_path.is_file():
         raise ModelLoadError(f"Model file not found: '{model_path}'")
     if not meta_path.is_file():
-        raise ModelLoadError(f"Model metadata not found: '{meta_path.name}' must sit beside the model")
+        raise ModelLoadError(
+            f"Model metadata not found: '{meta_path.name}' must sit beside the model")
     try:
         raw = json.loads(meta_path.read_text(encoding="utf-8"))
         if raw.get("format_version") != FORMAT_VERSION:
