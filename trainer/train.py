@@ -110,7 +110,7 @@ def train_stage(cfg: StageConfig, train: tuple[np.ndarray, np.ndarray],
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             correct += int((out.argmax(1) == yb).sum())
             seen += len(yb)
             if step % 20 == 0:
