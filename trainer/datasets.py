@@ -70,7 +70,7 @@ def _read_idx(path: Path) -> np.ndarray:
     if len(data) < 8:
         raise ValueError(f"{path.name} is not an IDX file")
     zero, dtype, ndim = struct.unpack(">HBB", data[:4])
-    if zero != 0 or dtype != 0x08 or not 1 <= ndim <= 3:
+    if zero != 0 or dtype != 0x08 or not 1 <= ndim <= 3 or len(data) < 4 + 4 * ndim:
         raise ValueError(f"{path.name} is not an unsigned-byte IDX file")
     dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
     body = np.frombuffer(data, np.uint8, offset=4 + 4 * ndim)
@@ -104,8 +104,8 @@ def emnist_balanced(folder: Path, split: str, pre: PreprocessConfig,
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"EMNIST folder '{folder}' does not exist")
-    images = _read_idx(_find(folder, split, "images"))
-    labels = _read_idx(_find(folder, split, "labels"))
+    image_file, label_file = _find(folder, split, "images"), _find(folder, split, "labels")
+    images, labels = _read_idx(image_file), _read_idx(label_file)
     if len(images) != len(labels):
         raise ValueError("EMNIST images and labels differ in length")
     xs, ys = [], []
