@@ -15,11 +15,17 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from .core import (DEFAULT_THRESHOLD, REGION_NAMES, PlateError, PlateRecognizer,
-                   is_image_path, samples_dir)
+from .core import (
+    DEFAULT_THRESHOLD,
+    REGION_NAMES,
+    PlateError,
+    PlateRecognizer,
+    is_image_path,
+    samples_dir,
+)
 
 log = logging.getLogger(__name__)
 

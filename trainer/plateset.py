@@ -59,15 +59,15 @@ def _plate_chunk(args: tuple[Path, int, int, list[str]]) -> list[tuple[str, str]
         font = fonts[int(rng.integers(len(fonts)))]
         plate = render_plate(None, style, rng, Path(font))
         text = "".join(ch for ch in plate.text.upper() if ch in PLATE_CHARS)
-        seen: set[tuple] = set()
+        kept: list[tuple[int, int, int, int]] = []
         j = 0
         for seg in segment_candidates(to_gray(plate.image)):
             boxes = [b.as_tuple() for b in seg.boxes]
             labels = label_segments(boxes, plate.boxes, text)
             for box, crop, label in zip(boxes, seg.crops, labels):
-                if (box, seg.angle) in seen:
-                    continue
-                seen.add((box, seg.angle))
+                if any(iou(box, k) > 0.85 for k in kept):
+                    continue  # the same cut from another candidate
+                kept.append(box)
                 name = f"p{i:06d}_{j:02d}.png"
                 j += 1
                 ok, buf = cv2.imencode(".png", crop)
