@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     s2 = sub.add_parser("stage2", help="fine-tune on labelled crops (labels.csv: file,char)")
     _common(s2, STAGE2_DEFAULTS)
     s2.add_argument("--data", type=Path, action="append", default=None,
-                    help="crop folder(s); default: runs/plates (repeat to add corrections)")
+                    help="crop folder(s); default: RUNS/plates (repeat to add corrections)")
     s2.add_argument("--init", type=Path, default=None, help="default: runs/stage1/best.pt")
     ex = sub.add_parser("export", help="ONNX + metadata into assets/")
     ex.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "stage2" / "best.pt")
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             stages.make_plates(args.out, args.plates)
         elif args.command == "stage2":
             cfg = StageConfig(**{**STAGE2_DEFAULTS, **_overrides(args)})
-            data = args.data or [ROOT / "runs" / "plates"]
+            data = args.data or [args.runs / "plates"]
             stages.stage2(cfg, args.runs / "stage2", data,
                           args.init or args.runs / "stage1" / "best.pt")
         elif args.command == "export":
