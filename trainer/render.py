@@ -149,8 +149,8 @@ def render_junk(rng: np.random.Generator, font: Path) -> np.ndarray:
     elif kind == 2:  # blob / logo
         for _ in range(int(rng.integers(1, 4))):
             c = (int(rng.integers(w)), int(rng.integers(h)))
-            cv2.ellipse(ink, c, (int(rng.integers(2, w // 2 + 3)), int(rng.integers(2, h // 2 + 3))),
-                        float(rng.uniform(0, 180)), 0, 360, 255, -1)
+            axes = (int(rng.integers(2, w // 2 + 3)), int(rng.integers(2, h // 2 + 3)))
+            cv2.ellipse(ink, c, axes, float(rng.uniform(0, 180)), 0, 360, 255, -1)
     elif kind == 3:  # small print
         fnt = _font(str(font), max(8, h // 4))
         txt = "".join(PLATE_CHARS[int(i)] for i in rng.integers(10, 36, 4))
