@@ -44,9 +44,18 @@ def apply_region(chars: list[CharPrediction], region: str | None,
     if not region or not chars:
         return chars, None
     if region == "auto":
-        return chars, None  # refined in the accuracy work: auto never hurts plates-dev
+        return _auto(chars, threshold)
     if region not in REGIONS:
         raise ValueError(f"unknown region {region!r}; choose from {', '.join(REGION_NAMES)}")
+    best, _ = _best_fit(chars, region)
+    if best is None:
+        return chars, None
+    return _relabel(chars, best, threshold), region
+
+
+def _best_fit(chars: list[CharPrediction],
+              region: str) -> tuple[list[tuple[str, float]] | None, float]:
+    """The highest-scoring reading of ``chars`` that fits one of ``region``'s patterns."""
     patterns, banned = REGIONS[region]
     best, best_score = None, -1.0
     for pattern in patterns:
@@ -60,11 +69,38 @@ def apply_region(chars: list[CharPrediction], region: str | None,
             score *= prob
         if score > best_score:
             best, best_score = picked, score
-    if best is None:
+    return best, best_score
+
+
+def _relabel(chars: list[CharPrediction], picked: list[tuple[str, float]],
+             threshold: float) -> list[CharPrediction]:
+    return [c if c.char == ch else replace(c, char=ch, confidence=p, failed=p < threshold)
+            for c, (ch, p) in zip(chars, picked)]
+
+
+AUTO_MARGIN = 0.25
+
+
+def _auto(chars: list[CharPrediction],
+          threshold: float) -> tuple[list[CharPrediction], str | None]:
+    """Apply a region only when its reading costs little against the raw one.
+
+    A reading that already fits a region stays as it is. Otherwise the best-fitting
+    region's reading is taken when its probability is at least ``AUTO_MARGIN``
+    times the raw reading's: a look-alike swap the classifier found nearly as
+    likely, never a rewrite it was sure against.
+    """
+    raw = 1.0
+    for c in chars:
+        raw *= c.confidence
+    fits = {r: _best_fit(chars, r) for r in REGIONS}
+    if any(p is not None and all(c.char == ch for c, (ch, _) in zip(chars, p))
+           for p, _ in fits.values()):
         return chars, None
-    out = [c if c.char == ch else replace(c, char=ch, confidence=p, failed=p < threshold)
-           for c, (ch, p) in zip(chars, best)]
-    return out, region
+    region, (picked, score) = max(fits.items(), key=lambda kv: kv[1][1])
+    if picked is None or score < AUTO_MARGIN * raw:
+        return chars, None
+    return _relabel(chars, picked, threshold), region
 
 
 def _best_allowed(c: CharPrediction, kind: str, banned: set[str]) -> tuple[str, float] | None:
