@@ -1,0 +1,1 @@
+"""The Tkinter app. Uses only what ``plate_gui.core`` exports."""
