@@ -3,7 +3,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := python3-tk xvfb xdotool x11-apps fonts-dejavu-core \
+APT_PACKAGES := python3-tk xvfb xdotool x11-apps imagemagick fonts-dejavu-core \
 	fonts-opendin fonts-roadgeek fonts-tiresias fonts-routed-gothic fonts-national-park \
 	fonts-ocr-b fonts-bebas-neue fonts-roboto fonts-urw-base35
 

@@ -266,11 +266,26 @@ def _layout(rows: list[str], fnt, style: str, rng: np.random.Generator):
 
 
 def render_plate(text: str | None, style: str, rng: np.random.Generator,
-                 font: Path) -> RenderedPlate:
-    """Render a plate of ``style`` (see ``PLATE_STYLES``) with known character boxes."""
+                 font: Path, height: float | None = None) -> RenderedPlate:
+    """Render a plate of ``style`` (see ``PLATE_STYLES``) with known character boxes.
+
+    Args:
+        text: the plate's text (rows separated by a newline; spaces and dashes are
+            gaps, not characters), or None for a random text fitting the style.
+        style: one of ``PLATE_STYLES``.
+        rng: the only source of randomness (same seed, same plate).
+        font: a font file.
+        height: the image's height in pixels (default: random, 20 to 160).
+
+    Returns:
+        The plate with the ink box of every character, in reading order.
+    """
     if style not in PLATE_STYLES:
         raise ValueError(f"unknown plate style {style!r}")
-    rows = [text] if text is not None else random_text(style, rng)
+    if text is None:
+        rows = random_text(style, rng)
+    else:  # "\n" separates rows; a vertical plate has one character per row
+        rows = list(text.replace("\n", "")) if style == "vertical" else text.split("\n")
     fnt = _font(str(font), 96)
     placed, widths, height = _layout(rows, fnt, style, rng)
     margin_x = int(fnt.size * rng.uniform(0.2, 0.6))
@@ -295,7 +310,7 @@ def render_plate(text: str | None, style: str, rng: np.random.Generator,
             ldraw.text((offset + x, y), ch, fill=len(chars), font=fnt)
     bg, fg = _colors(style, rng)
     img = _compose(np.asarray(ink), bg, fg, style, rng, band, fnt)
-    return _finish_plate(img, np.asarray(labels), len(chars), "".join(chars), style, rng)
+    return _finish_plate(img, np.asarray(labels), len(chars), "".join(chars), style, rng, height)
 
 
 def _compose(ink: np.ndarray, bg: tuple, fg: tuple, style: str, rng: np.random.Generator,
@@ -334,7 +349,7 @@ def _compose(ink: np.ndarray, bg: tuple, fg: tuple, style: str, rng: np.random.G
 
 
 def _finish_plate(img: np.ndarray, labels: np.ndarray, n: int, text: str, style: str,
-                  rng: np.random.Generator) -> RenderedPlate:
+                  rng: np.random.Generator, height: float | None = None) -> RenderedPlate:
     h, w = labels.shape
     pad = [int(v) for v in rng.integers(0, max(2, h // 4), 4)] if rng.random() < 0.5 else [0] * 4
     surround = tuple(int(v) for v in rng.integers(0, 120, 3))
@@ -353,7 +368,7 @@ def _finish_plate(img: np.ndarray, labels: np.ndarray, n: int, text: str, style:
     m = cv2.getPerspectiveTransform(src, dst)
     img = cv2.warpPerspective(img, m, (out_w, out_h), borderMode=cv2.BORDER_REPLICATE)
     labels = cv2.warpPerspective(labels, m, (out_w, out_h), flags=cv2.INTER_NEAREST)
-    target_h = float(rng.uniform(20, 160))
+    target_h = float(rng.uniform(20, 160)) if height is None else float(height)
     s = target_h / out_h
     boxes = []
     for i in range(1, n + 1):

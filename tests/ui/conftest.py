@@ -1,0 +1,89 @@
+"""GUI fixtures: a real Xvfb display the tests start themselves, and a window over a
+recognizer (the tiny ONNX model, or a fake) with its data folder in tmp."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+REQUIRE = os.environ.get("PLATE_READER_REQUIRE_GUI") == "1"
+
+
+def _free_display() -> int:
+    for n in range(90, 140):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return n
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture(scope="session")
+def xvfb():
+    """DISPLAY of an Xvfb server started for the session (skips without Xvfb)."""
+    exe = shutil.which("Xvfb")
+    if exe is None:
+        if REQUIRE:
+            pytest.fail("Xvfb is required (PLATE_READER_REQUIRE_GUI=1) but not installed")
+        pytest.skip("Xvfb not installed: GUI tests skipped (apt-get install xvfb)")
+    n = _free_display()
+    proc = subprocess.Popen([exe, f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{n}").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"Xvfb did not start on :{n}")
+        time.sleep(0.05)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = f":{n}"
+    yield f":{n}"
+    proc.terminate()
+    proc.wait(5)
+    if old is None:
+        os.environ.pop("DISPLAY", None)
+    else:
+        os.environ["DISPLAY"] = old
+
+
+def pump(root, until, timeout: float = 20.0) -> None:
+    """Run the Tk event loop until ``until()`` is true (fails after ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise AssertionError("the window did not get there in time")
+        root.update()
+        time.sleep(0.01)
+
+
+def screenshot(root, path: Path) -> Path:
+    """Save the whole virtual screen (the window on it) as PNG with ImageMagick's import."""
+    root.update()
+    exe = shutil.which("import", path="/usr/bin:/usr/local/bin")
+    if exe is None:
+        pytest.fail("ImageMagick's import is needed for screenshots (apt-get install imagemagick)")
+    subprocess.run([exe, "-window", "root", str(path)], check=True, timeout=30)
+    return path
+
+
+@pytest.fixture
+def window(xvfb, tiny_weights, tmp_path, monkeypatch):
+    """A real MainWindow over the tiny model; destroyed after the test."""
+    from plate_gui.core import PlateRecognizer
+    from plate_gui.ui.app import MainWindow, make_root
+
+    monkeypatch.setenv("PLATE_READER_DATA_DIR", str(tmp_path / "data"))
+    root, dnd = make_root()
+    root.geometry("1100x720+0+0")
+    win = MainWindow(root, load=lambda: PlateRecognizer(tiny_weights), dnd=dnd,
+                     folder=tmp_path / "data")
+    pump(root, lambda: win.model_ready)
+    yield win
+    try:
+        win.worker.stop()
+        root.destroy()
+    except Exception:
+        pass
