@@ -82,8 +82,11 @@ def window(xvfb, tiny_weights, tmp_path, monkeypatch):
                      folder=tmp_path / "data")
     pump(root, lambda: win.model_ready)
     yield win
+    import gc
+
     try:
         win.worker.stop()
         root.destroy()
     except Exception:
         pass
+    gc.collect()  # free Tk variables on this (the Tk) thread, not on a worker's
