@@ -1,0 +1,56 @@
+"""Region rules pick the best reading allowed by a region's plate formats."""
+
+from __future__ import annotations
+
+import pytest
+
+from plate_gui.core.results import CharPrediction
+from plate_gui.core.rules import apply_region
+
+
+def _c(*alts):
+    best = alts[0]
+    return CharPrediction(best[0], best[1], tuple(alts), best[1] < 0.5)
+
+
+def test_none_leaves_chars_unchanged():
+    chars = [_c(("O", 0.9), ("0", 0.1))]
+    assert apply_region(chars, None, 0.5) == (chars, None)
+
+
+def test_hk_never_reads_i_o_q_and_wants_digits_after_letters():
+    chars = [_c(("G", 0.9), ("6", 0.1)), _c(("V", 0.95), ("Y", 0.05)),
+             _c(("O", 0.6), ("0", 0.35), ("D", 0.05)), _c(("I", 0.7), ("1", 0.3))]
+    out, used = apply_region(chars, "hk", 0.5)
+    assert used == "hk"
+    assert "".join(c.char for c in out) == "GV01"
+    assert out[2].confidence == 0.35 and out[2].failed  # re-marked against the threshold
+    assert out[0] is chars[0]
+
+
+def test_region_without_a_fitting_pattern_changes_nothing():
+    chars = [_c(("A", 0.9))] * 9
+    assert apply_region(chars, "uk", 0.5) == (chars, None)
+
+
+def test_unknown_region():
+    with pytest.raises(ValueError, match="unknown region"):
+        apply_region([_c(("A", 0.9))], "mars", 0.5)
+
+
+def test_auto_keeps_a_reading_that_already_fits():
+    chars = [_c((ch, 0.9), ("0", 0.05)) for ch in "AB12CDE"]
+    assert apply_region(chars, "auto", 0.5) == (chars, None)
+
+
+def test_auto_fixes_a_cheap_look_alike():
+    # 4 characters: only the Hong Kong formats fit; 'O' costs little to read as '0'.
+    chars = [_c(("A", 0.9)), _c(("B", 0.9)), _c(("1", 0.9)), _c(("O", 0.55), ("0", 0.45))]
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used == "hk" and "".join(c.char for c in out) == "AB10"
+
+
+def test_auto_does_not_override_a_sure_reading():
+    chars = [_c(("A", 0.9)), _c(("B", 0.9)), _c(("1", 0.9)), _c(("O", 0.99), ("0", 0.01))]
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used is None and out == chars
