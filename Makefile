@@ -7,7 +7,7 @@ APT_PACKAGES := python3-tk xvfb xdotool x11-apps imagemagick fonts-dejavu-core \
 	fonts-opendin fonts-roadgeek fonts-tiresias fonts-routed-gothic fonts-national-park \
 	fonts-ocr-b fonts-bebas-neue fonts-roboto fonts-urw-base35
 
-.PHONY: run test system venv venv-dev lint bench package clean
+.PHONY: run test system venv venv-dev lint bench package package-onefile clean
 
 run: venv
 	$(BIN)/python -m plate_gui
@@ -39,8 +39,19 @@ lint: venv-dev
 bench: venv
 	$(BIN)/python -m bench.accuracy
 
-package: venv-dev
-	$(BIN)/python -m PyInstaller --noconfirm build.spec
+# The bundle is built from a runtime-only environment: no torch, no trainer tools.
+BUILD_VENV := .venv-build
+$(BUILD_VENV)/bin/python:
+	$(PY) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install -q --upgrade pip
+
+package: $(BUILD_VENV)/bin/python
+	$(BUILD_VENV)/bin/python -m pip install -q -r requirements.txt "pyinstaller>=6.6,<7"
+	$(BUILD_VENV)/bin/python -m PyInstaller --noconfirm build.spec
+
+package-onefile: $(BUILD_VENV)/bin/python
+	$(BUILD_VENV)/bin/python -m pip install -q -r requirements.txt "pyinstaller>=6.6,<7"
+	PLATE_READER_ONEFILE=1 $(BUILD_VENV)/bin/python -m PyInstaller --noconfirm build.spec
 
 clean:
 	rm -rf build dist .pytest_cache test-artifacts
