@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="folder with the EMNIST balanced IDX files (never downloaded)")
     mp = sub.add_parser("make-plates", help="render plates, cut them with the core")
     mp.add_argument("--out", type=Path, default=ROOT / "runs" / "plates")
-    mp.add_argument("--plates", type=int, default=3000)
+    mp.add_argument("--plates", type=int, default=4000)
     s2 = sub.add_parser("stage2", help="fine-tune on labelled crops (labels.csv: file,char)")
     _common(s2, STAGE2_DEFAULTS)
     s2.add_argument("--data", type=Path, action="append", default=None,
@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     al = sub.add_parser("all", help="stage1, make-plates, stage2, export")
     _common(al, {})
     al.add_argument("--emnist-dir", type=Path, default=None)
-    al.add_argument("--plates", type=int, default=3000)
+    al.add_argument("--plates", type=int, default=4000)
     return p
 
 
