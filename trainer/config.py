@@ -54,5 +54,5 @@ class StageConfig:
 # with warm-up and cosine decay; fine-tuning uses a tenth of it. See README for what was measured.
 STAGE1_DEFAULTS = dict(name="stage1", epochs=5, batch_size=64, lr=1e-3, weight_decay=1e-4,
                        train_size=48_000, val_size=3000)
-STAGE2_DEFAULTS = dict(name="stage2", epochs=2, batch_size=16, lr=1e-4, weight_decay=1e-4,
+STAGE2_DEFAULTS = dict(name="stage2", epochs=1, batch_size=16, lr=1e-4, weight_decay=1e-4,
                        val_size=1000)

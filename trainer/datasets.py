@@ -127,11 +127,12 @@ def emnist_balanced(folder: Path, split: str, pre: PreprocessConfig,
     return np.stack(xs), np.array(ys, np.int64)
 
 
-def crop_folder(folder: Path, pre: PreprocessConfig) -> tuple[np.ndarray, np.ndarray]:
+def crop_folder(folder: Path, pre: PreprocessConfig,
+                limit: int | None = None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Read a folder of crops with ``labels.csv`` (``file,char``), preprocessed.
 
     The format of the GUI's corrections and of the trainer's plate set; ``#``
-    labels a crop that is not a character.
+    labels a crop that is not a character. ``limit`` reads a random subset.
 
     Raises:
         FileNotFoundError: no labels.csv. ValueError: an unknown label or no rows.
@@ -140,12 +141,16 @@ def crop_folder(folder: Path, pre: PreprocessConfig) -> tuple[np.ndarray, np.nda
     labels = folder / "labels.csv"
     if not labels.is_file():
         raise FileNotFoundError(f"'{folder}' has no labels.csv (columns file,char)")
-    xs, ys = [], []
     with open(labels, newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            gray = to_gray(load_image(folder / row["file"], min_side=1))
-            xs.append(preprocess_crop(gray, pre))
-            ys.append(index_of(row["char"]))
+        rows = list(csv.DictReader(f))
+    if limit is not None and limit < len(rows):
+        keep = np.random.default_rng(seed).choice(len(rows), limit, replace=False)
+        rows = [rows[i] for i in sorted(keep)]
+    xs, ys = [], []
+    for row in rows:
+        gray = to_gray(load_image(folder / row["file"], min_side=1))
+        xs.append(preprocess_crop(gray, pre))
+        ys.append(index_of(row["char"]))
     if not xs:
         raise ValueError(f"'{labels}' lists no crops")
     return np.stack(xs), np.array(ys, np.int64)

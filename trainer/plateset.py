@@ -48,11 +48,11 @@ def label_segments(found: list[tuple[int, int, int, int]], truth: list[tuple[int
     return out
 
 
-def _plate_chunk(args: tuple[Path, int, int, list[str]]) -> list[tuple[str, str]]:
+def _plate_chunk(args: tuple[Path, int, int, list[str], int]) -> list[tuple[str, str]]:
     from .render import PLATE_STYLES, render_plate
 
-    out_dir, start, n, fonts = args
-    rng = np.random.default_rng(1_000_003 + start)
+    out_dir, start, n, fonts, seed = args
+    rng = np.random.default_rng([seed, start])
     rows = []
     for i in range(start, start + n):
         style = PLATE_STYLES[int(rng.integers(len(PLATE_STYLES)))]
@@ -78,8 +78,10 @@ def _plate_chunk(args: tuple[Path, int, int, list[str]]) -> list[tuple[str, str]
 
 
 def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = None,
-                    workers: int = 2) -> Path:
+                    workers: int = 2, seed: int = 0) -> Path:
     """Render ``n_plates`` plates, segment them with the core, save labelled crops.
+
+    Different seeds give disjoint plates (the validation set uses another seed).
 
     Returns:
         The folder, holding PNG crops and ``labels.csv`` (``file,char``).
@@ -90,7 +92,8 @@ def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = Non
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [str(f) for f in (fonts or find_plate_fonts())]
     chunk = 250
-    jobs = [(out_dir, s, min(chunk, n_plates - s), names) for s in range(0, n_plates, chunk)]
+    jobs = [(out_dir, s, min(chunk, n_plates - s), names, seed)
+            for s in range(0, n_plates, chunk)]
     rows: list[tuple[str, str]] = []
     with ProcessPoolExecutor(workers) as pool:
         for part in pool.map(_plate_chunk, jobs):

@@ -33,10 +33,17 @@ def stage1(cfg: StageConfig, run_dir: Path, emnist_dir: Path | None = None) -> P
 
 
 def make_plates(out: Path, plates: int) -> Path:
+    """The stage-2 set in ``out`` and a disjoint validation set in ``out``-val (1/8 the size)."""
     t = time.time()
-    path = build_plate_set(out, plates)
-    log.info("plate set ready in %.0f s", time.time() - t)
+    path = build_plate_set(out, plates, seed=0)
+    build_plate_set(val_dir_for(out), max(50, plates // 8), seed=1)
+    log.info("plate sets ready in %.0f s", time.time() - t)
     return path
+
+
+def val_dir_for(plates: Path) -> Path:
+    """Where the validation plate set of a plate set lives."""
+    return Path(plates).with_name(Path(plates).name + "-val")
 
 
 def stage2(cfg: StageConfig, run_dir: Path, folders: list[Path], init: Path) -> Path:
@@ -74,10 +81,8 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     from .export import export_onnx
 
     model, ckpt, pre = load_checkpoint(checkpoint)
-    val_dir = val_dir or Path(checkpoint).parents[1] / "plates"
-    x, y = crop_folder(val_dir, pre)
-    idx = np.random.default_rng(1).permutation(len(y))[:3000]
-    x, y = x[idx], y[idx]
+    val_dir = val_dir or val_dir_for(Path(checkpoint).parents[1] / "plates")
+    x, y = crop_folder(val_dir, pre, limit=3000, seed=1)
     _, acc, logits = evaluate(model, x, y)
     temperature = fit_temperature(logits, y)
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),

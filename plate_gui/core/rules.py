@@ -79,21 +79,22 @@ def _relabel(chars: list[CharPrediction], picked: list[tuple[str, float]],
 
 
 AUTO_MARGIN = 0.25
+AUTO_REGIONS = ("hk", "uk", "eu", "br")  # "us" allows anything: it never corrects
 
 
 def _auto(chars: list[CharPrediction],
           threshold: float) -> tuple[list[CharPrediction], str | None]:
-    """Apply a region only when its reading costs little against the raw one.
+    """Apply the best-fitting specific region when it costs little against the raw reading.
 
-    A reading that already fits a region stays as it is. Otherwise the best-fitting
-    region's reading is taken when its probability is at least ``AUTO_MARGIN``
-    times the raw reading's: a look-alike swap the classifier found nearly as
-    likely, never a rewrite it was sure against.
+    A reading that already fits a region stays as it is. Otherwise the region whose
+    reading is most probable is applied when that probability is at least
+    ``AUTO_MARGIN`` times the raw reading's: a look-alike swap the classifier found
+    nearly as likely, never a rewrite it was sure against.
     """
     raw = 1.0
     for c in chars:
         raw *= c.confidence
-    fits = {r: _best_fit(chars, r) for r in REGIONS}
+    fits = {r: _best_fit(chars, r) for r in AUTO_REGIONS}
     if any(p is not None and all(c.char == ch for c, (ch, _) in zip(chars, p))
            for p, _ in fits.values()):
         return chars, None
