@@ -122,6 +122,7 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
     work = cv2.resize(gray, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
     readings = [(r, work, None, 0.0) for r in _readings(work)]
+    readings += [(r, work, None, 0.0) for r in _two_row_readings(work)]
     angle = _row_angle(readings[0][0]) if readings else 0.0
     if abs(angle) > 1.5:
         rot, size = _rotation(work.shape, angle)
@@ -239,6 +240,9 @@ def binarizations(work: np.ndarray) -> list[tuple[np.ndarray, bool]]:
             clipped = clip_to_plate(mask)
             if clipped is not None:
                 out.append((clipped, light))
+        # Thin bridges join characters to each other and to the frame: erode them away.
+        out.append((cv2.erode(otsu, np.ones((3, 3), np.uint8)), light))
+        out.append((cv2.erode(local, np.ones((3, 3), np.uint8)), light))
     return out
 
 
@@ -269,6 +273,56 @@ def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
     if cv2.countNonZero(hull) > 0.97 * h * w:
         return None
     return cv2.bitwise_and(mask, hull)
+
+
+def _two_row_readings(work: np.ndarray, per_row: int = 2) -> list[_Reading]:
+    """Readings of a squarish plate cut into two rows at its ink's horizontal gap.
+
+    On two-row plates (Hong Kong, UK squares) big characters touch the frame and
+    each other across rows; each half is padded with its background and read as a
+    one-row plate, then the best readings of the halves are paired.
+    """
+    h, w = work.shape
+    if not 1.0 <= w / h <= 2.8:
+        return []
+    split = _row_gap(work)
+    halves = []
+    for part, y0 in ((work[:split], 0), (work[split:], split)):
+        if part.shape[0] < 8:
+            return []
+        pad = max(2, part.shape[0] // 6)
+        frame = np.concatenate([part[:, 0], part[:, -1]])
+        padded = cv2.copyMakeBorder(part, pad, pad, 0, 0, cv2.BORDER_CONSTANT,
+                                    value=int(np.median(frame)))
+        rs = [r for r in _readings(padded, work.shape) if len(r.rows) == 1][:per_row]
+        halves.append([tuple(Blob(b.x, b.y - pad + y0, b.w, b.h, b.area) for b in r.rows[0])
+                       for r in rs])
+    out = []
+    for top in halves[0]:
+        for bottom in halves[1]:
+            rows = (_clip_rows(top, 0, split), _clip_rows(bottom, split, h))
+            if rows[0] and rows[1]:
+                out.append(_Reading(rows, _score(rows, work.shape), False))
+    return out
+
+
+def _clip_rows(row: tuple[Blob, ...], y0: int, y1: int) -> tuple[Blob, ...]:
+    out = []
+    for b in row:
+        top, bottom = max(b.y, y0), min(b.y + b.h, y1)
+        if bottom - top >= 4:
+            out.append(Blob(b.x, top, b.w, bottom - top, b.area))
+    return tuple(out)
+
+
+def _row_gap(work: np.ndarray) -> int:
+    """The row between 35% and 65% of the height crossed by the least dark ink."""
+    h = work.shape[0]
+    _, ink = cv2.threshold(work, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    w = work.shape[1]
+    profile = (ink[:, int(0.1 * w):int(0.9 * w)] > 0).mean(axis=1)
+    lo, hi = int(0.35 * h), max(int(0.35 * h) + 1, int(0.65 * h))
+    return lo + int(np.argmin(profile[lo:hi]))
 
 
 def _readings(work: np.ndarray, ref: tuple[int, int] | None = None) -> list[_Reading]:
