@@ -357,7 +357,7 @@ def components(mask: np.ndarray) -> list[Blob]:
             continue
         if area < 0.08 * bw * bh or bw > 4 * bh:
             continue
-        if bw < 0.3 * bh and (x <= 1 or x + bw >= w - 1):
+        if bw < 0.3 * bh and (x <= 0.03 * w or x + bw >= 0.97 * w):
             continue  # a sliver of frame on the crop's edge, not a character
         blobs.append(Blob(int(x), int(y), int(bw), int(bh), int(area)))
     return blobs + _stacked_pairs(blobs)
