@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(al, {})
     al.add_argument("--emnist-dir", type=Path, default=None)
     al.add_argument("--plates", type=int, default=4000)
+    al.add_argument("--out", type=Path, default=ROOT / "assets" / "plate_resnet50.onnx")
     return p
 
 

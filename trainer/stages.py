@@ -135,5 +135,5 @@ def run_all(args, s1_defaults: dict, s2_defaults: dict) -> None:
     best1 = stage1(s1, args.runs / "stage1", args.emnist_dir)
     plates = make_plates(args.runs / "plates", args.plates)
     best2 = stage2(s2, args.runs / "stage2", [plates], best1)
-    export(best2, Path(__file__).resolve().parents[1] / "assets" / "plate_resnet50.onnx")
+    export(best2, args.out)
     log.info("all stages done in %.1f min", (time.time() - t) / 60)
