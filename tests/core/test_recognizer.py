@@ -37,11 +37,38 @@ def test_threshold_marks_failures(tiny_weights, plate, threshold, all_failed):
     assert (set(result.text) == {"?"}) == all_failed
 
 
-def test_with_threshold_re_marks_without_changing_confidences(tiny_weights, plate):
+def test_failed_characters_show_as_question_marks(tiny_weights, plate):
     result = PlateRecognizer(tiny_weights).recognize(plate[0])
-    strict = result.with_threshold(1.0)
-    assert strict.confidences == result.confidences and strict.failed
-    assert strict.raw_text == result.raw_text
+    mid = sorted(c.confidence for c in result.chars)[len(result.chars) // 2]
+    marked = result.with_threshold(mid)
+    assert marked.text == "".join("?" if c.confidence < mid else c.char for c in result.chars)
+    assert marked.raw_text == result.raw_text and "?" not in marked.raw_text
+    assert 0 < marked.text.count("?") < len(marked.text)
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.3, 0.7, 1.0])
+def test_with_threshold_re_marks_without_changing_confidences(tiny_weights, plate, threshold):
+    result = PlateRecognizer(tiny_weights).recognize(plate[0])
+    again = result.with_threshold(threshold)
+    assert again.threshold == threshold
+    assert [c.confidence for c in again.chars] == [c.confidence for c in result.chars]
+    assert [c.alternatives for c in again.chars] == [c.alternatives for c in result.chars]
+    assert [c.box for c in again.chars] == [c.box for c in result.chars]
+    assert [c.failed for c in again.chars] == [c.confidence < threshold for c in result.chars]
+    assert again.raw_text == result.raw_text and again.image_size == result.image_size
+    # The same as running the model with that threshold.
+    rerun = PlateRecognizer(tiny_weights, threshold=threshold).recognize(plate[0])
+    assert rerun.to_dict() == again.to_dict()
+
+
+def test_recognize_reads_paths_bytes_and_arrays_alike(tiny_weights, plate, tmp_path):
+    import cv2
+
+    path = tmp_path / "p.png"
+    assert cv2.imwrite(str(path), plate[0])
+    rec = PlateRecognizer(tiny_weights)
+    results = [rec.recognize(path), rec.recognize(path.read_bytes()), rec.recognize(plate[0])]
+    assert results[0].to_dict() == results[1].to_dict() == results[2].to_dict()
 
 
 def test_classify_gives_one_prediction_per_crop(tiny_weights):
@@ -50,7 +77,20 @@ def test_classify_gives_one_prediction_per_crop(tiny_weights):
     assert len(preds) == 2
     for p in preds:
         assert len(p.alternatives) == 3 and p.alternatives[0] == (p.char, p.confidence)
+        probs = [q for _, q in p.alternatives]
+        assert probs == sorted(probs, reverse=True) and sum(probs) <= 1.0 + 1e-6
+        assert len({a for a, _ in p.alternatives}) == 3 and p.box is None
     assert PlateRecognizer(tiny_weights).classify([]) == []
+
+
+def test_classify_matches_probabilities(tiny_weights):
+    rec = PlateRecognizer(tiny_weights)
+    crops = [draw_plate(rows=["A"])[0][10:90, 20:80], np.full((20, 20), 128, np.uint8)]
+    probs = rec.probabilities(crops)
+    assert probs.shape == (2, len(rec.meta.charset)) and np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+    for p, row in zip(rec.classify(crops), probs):
+        assert p.char == rec.meta.charset[int(np.argmax(row))]
+        assert p.confidence == pytest.approx(float(row.max()))
 
 
 def test_blank_image_reads_nothing(tiny_weights):
@@ -64,9 +104,17 @@ def test_bad_image_raises_image_read_error(tiny_weights, tmp_path):
         PlateRecognizer(tiny_weights).recognize(tmp_path / "x.png")
 
 
-def test_bad_threshold(tiny_weights):
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])
+def test_bad_threshold(tiny_weights, threshold):
     with pytest.raises(ValueError, match="threshold"):
-        PlateRecognizer(tiny_weights, threshold=1.5)
+        PlateRecognizer(tiny_weights, threshold=threshold)
+
+
+def test_region_rules_are_applied_per_call(tiny_weights, plate):
+    rec = PlateRecognizer(tiny_weights)
+    assert rec.recognize(plate[0]).region is None
+    with pytest.raises(ValueError, match="unknown region"):
+        rec.recognize(plate[0], region="mars")
 
 
 def test_two_threads_share_one_recognizer(tiny_weights):
@@ -84,4 +132,5 @@ def test_two_threads_share_one_recognizer(tiny_weights):
         t.start()
     for t in threads:
         t.join()
+    assert all(len(got[i]) == 10 for i in got)
     assert all(run == expected for i in got for run in got[i])

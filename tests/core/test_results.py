@@ -35,3 +35,48 @@ def test_empty_result_is_a_failure():
 def test_box_must_have_a_size():
     with pytest.raises(ValueError, match="positive size"):
         Box(0, 0, 0, 5)
+
+
+def test_to_dict_has_the_cli_keys_and_round_trips_views():
+    r = _result()
+    d = r.to_dict()
+    assert set(d) == {"text", "raw_text", "confidences", "boxes", "alternatives", "failed", "region"}
+    assert d["text"] == r.text and d["raw_text"] == r.raw_text and d["region"] is None
+    assert PlateResult(r.chars, 0.5, (20, 10), region="hk").to_dict()["region"] == "hk"
+
+
+def test_box_free_predictions_and_rounding():
+    c = CharPrediction("7", 0.987654, (("7", 0.987654), ("1", 0.0049), ("T", 0.0001)), False)
+    d = PlateResult((c,), 0.5, (8, 8)).to_dict()
+    assert d["boxes"] == [None] and d["confidences"] == [0.99]
+    assert d["alternatives"] == [[["7", 0.988], ["1", 0.005], ["T", 0.0]]]
+
+
+def test_with_threshold_keeps_everything_but_the_failure_marks():
+    r = _result()
+    for t, failed in ((0.0, [False, False]), (0.42, [False, False]), (0.43, [False, True]),
+                      (0.95, [True, True])):
+        again = r.with_threshold(t)
+        assert [c.failed for c in again.chars] == failed and again.threshold == t
+        assert again.confidences == r.confidences and again.raw_text == r.raw_text
+        assert [c.box for c in again.chars] == [c.box for c in r.chars]
+        assert [c.row for c in again.chars] == [0, 1]
+        assert again.timings_ms == r.timings_ms and again.timings_ms is not r.timings_ms
+    assert r.with_threshold(1.0).text == "??"
+
+
+def test_display_and_junk():
+    ok = CharPrediction("B", 0.9, (("B", 0.9),), False)
+    assert ok.display == "B" and not ok.is_junk
+    assert CharPrediction("B", 0.3, (("B", 0.3),), True).display == "?"
+    assert CharPrediction("#", 0.9, (("#", 0.9),), False).is_junk
+
+
+def test_results_are_frozen():
+    import dataclasses
+
+    r = _result()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.threshold = 0.1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.chars[0].char = "Z"

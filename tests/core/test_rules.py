@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from plate_gui.core.results import CharPrediction
-from plate_gui.core.rules import apply_region
+from plate_gui.core.rules import REGION_NAMES, REGIONS, apply_region
 
 
 def _c(*alts):
@@ -54,3 +54,39 @@ def test_auto_does_not_override_a_sure_reading():
     chars = [_c(("A", 0.9)), _c(("B", 0.9)), _c(("1", 0.9)), _c(("O", 0.99), ("0", 0.01))]
     out, used = apply_region(chars, "auto", 0.5)
     assert used is None and out == chars
+
+
+def test_hk_turns_an_o_alternative_into_a_zero_where_a_digit_is_needed():
+    chars = [_c(("G", 0.9)), _c(("V", 0.9)), _c(("5", 0.9)), _c(("O", 0.8), ("0", 0.15))]
+    out, used = apply_region(chars, "hk", 0.1)
+    assert used == "hk" and "".join(c.char for c in out) == "GV50"
+    assert out[3].confidence == 0.15 and out[3].alternatives == chars[3].alternatives
+
+
+@pytest.mark.parametrize("banned, instead", [("I", "L"), ("O", "D"), ("Q", "G")])
+def test_hk_never_reads_i_o_q_as_letters(banned, instead):
+    chars = [_c((banned, 0.7), (instead, 0.2)), _c(("V", 0.9)), _c(("1", 0.9)), _c(("2", 0.9))]
+    out, used = apply_region(chars, "hk", 0.5)
+    assert used == "hk" and out[0].char == instead and out[0].failed
+
+
+def test_no_allowed_alternative_leaves_the_reading_alone():
+    # The first position must be a letter, and I/O/Q are all it has.
+    chars = [_c(("O", 0.6), ("Q", 0.3), ("I", 0.1)), _c(("V", 0.9)), _c(("1", 0.9))]
+    assert apply_region(chars, "hk", 0.5) == (chars, None)
+
+
+@pytest.mark.parametrize("region", ["hk", "uk", "eu", "us", "br", "auto"])
+def test_every_region_accepts_no_characters(region):
+    assert apply_region([], region, 0.5) == ([], None)
+
+
+def test_region_names_offer_auto_and_every_region():
+    assert REGION_NAMES[0] == "auto" and set(REGION_NAMES[1:]) == set(REGIONS)
+
+
+@pytest.mark.parametrize("region", [None, ""])
+def test_no_region_leaves_even_impossible_readings(region):
+    chars = [_c(("Q", 0.9)), _c(("I", 0.9)), _c(("O", 0.9))]
+    out, used = apply_region(chars, region, 0.5)
+    assert out is chars and used is None

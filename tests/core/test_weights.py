@@ -68,6 +68,38 @@ def _unknown_charset(m):
     _edit_meta(m, charset="abc")
 
 
+def _json_not_an_object(m):
+    m.with_suffix(".json").write_text("[1, 2]")
+
+
+def _json_not_utf8(m):
+    m.with_suffix(".json").write_bytes(b'{"charset": "\xff\xfe"}')
+
+
+def _unknown_field(m):
+    _edit_meta(m, colour="blue")
+
+
+def _missing_field(m):
+    meta = m.with_suffix(".json")
+    data = json.loads(meta.read_text())
+    del data["input_size"]
+    meta.write_text(json.dumps(data))
+
+
+def _bad_temperature(m):
+    _edit_meta(m, temperature=0)
+
+
+def _bad_std(m):
+    _edit_meta(m, std=0)
+
+
+def _model_is_a_folder(m):
+    m.unlink()
+    m.mkdir()
+
+
 @pytest.mark.parametrize("damage, match", [
     (_missing_model, "Model file not found"),
     (_missing_meta, "metadata not found"),
@@ -79,6 +111,13 @@ def _unknown_charset(m):
     (_input_size_mismatch, "does not match its metadata"),
     (_bad_version, "format version"),
     (_unknown_charset, "characters the app does not know"),
+    (_json_not_an_object, "metadata 'm.json' is invalid"),
+    (_json_not_utf8, "metadata 'm.json' is invalid"),
+    (_unknown_field, "invalid: .*colour"),
+    (_missing_field, "invalid: .*input_size"),
+    (_bad_temperature, "temperature must be positive"),
+    (_bad_std, "std must be positive"),
+    (_model_is_a_folder, "Model file not found"),
 ])
 def test_bad_weights(tiny_weights, tmp_path, damage, match):
     model = _copy(tiny_weights, tmp_path)
@@ -86,6 +125,14 @@ def test_bad_weights(tiny_weights, tmp_path, damage, match):
     with pytest.raises(ModelLoadError, match=match) as exc:
         PlateRecognizer(model)
     assert "\n" not in str(exc.value)
+
+
+def test_input_size_mismatch_from_the_graph(tmp_path):
+    """A model built for 24x24 whose metadata (checksum valid) claims 32x32."""
+    model = build_tiny_onnx(tmp_path / "w.onnx", input_size=24)
+    _edit_meta(model, input_size=32)
+    with pytest.raises(ModelLoadError, match=r"Model input \['n', 1, 24, 24\] does not match"):
+        PlateRecognizer(model)
 
 
 def test_good_weights_load_with_their_metadata(tmp_path):
