@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("labels", nargs="?", type=Path, default=DEFAULT_LABELS)
     p.add_argument("--weights", type=Path, default=None)
-    p.add_argument("--region", default=None)
+    p.add_argument("--region", default="auto", help="plate-format rules (default auto, as the app)")
     p.add_argument("--chars", type=Path, default=DEFAULT_CHARS)
     p.add_argument("--check-floors", action="store_true")
     p.add_argument("--json", type=Path, default=None)
@@ -182,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     t = time.perf_counter()
     rec = PlateRecognizer(args.weights)
-    res = {"weights": str(rec.weights_path), "region": args.region,
-           "plates": run_plates(rec, args.labels, args.region)}
+    region = None if args.region == "none" else args.region
+    res = {"weights": str(rec.weights_path), "region": region,
+           "plates": run_plates(rec, args.labels, region)}
     if args.chars.is_file():
         res["chars"] = run_chars(rec, args.chars)
     print_report(res)

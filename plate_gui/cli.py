@@ -37,8 +37,8 @@ def build_parser(prog: str = "main.py") -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per image")
     p.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                    help="confidence under which a character is a failure (default 0.5)")
-    p.add_argument("--region", choices=REGION_NAMES, default=None,
-                   help="apply a region's plate formats to look-alike characters")
+    p.add_argument("--region", choices=REGION_NAMES + ("none",), default="auto",
+                   help="plate formats that settle look-alike characters (default: auto)")
     p.add_argument("--weights", type=Path, default=None, help="another ONNX model file")
     return p
 
@@ -59,7 +59,8 @@ def run(argv: list[str] | None = None, prog: str = "main.py") -> int:
     if not 0.0 <= args.threshold <= 1.0:
         parser.error("--threshold must be within 0..1")
     try:
-        recognizer = PlateRecognizer(args.weights, threshold=args.threshold, region=args.region)
+        region = None if args.region == "none" else args.region
+        recognizer = PlateRecognizer(args.weights, threshold=args.threshold, region=region)
     except PlateError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -99,4 +100,9 @@ def _print_error(image: Path, message: str, as_json: bool) -> None:
 
 
 def main() -> None:
-    sys.exit(run())
+    try:
+        code = run()
+    except BrokenPipeError:  # output piped into `head` and the like
+        code = 0
+        sys.stderr.close()
+    sys.exit(code)

@@ -164,7 +164,7 @@ def _rotation(shape: tuple[int, ...], angle: float) -> tuple[np.ndarray, tuple[i
 def _as_gray(img: np.ndarray) -> np.ndarray:
     if not isinstance(img, np.ndarray) or img.dtype != np.uint8:
         raise SegmentationError("segmentation needs a uint8 image array")
-    if img.ndim == 3 and img.shape[2] == 3:
+    if img.ndim == 3 and img.shape[2] == 3 and min(img.shape[:2]) >= 8:
         return cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     if img.ndim != 2 or min(img.shape) < 8:
         raise SegmentationError(f"segmentation needs an HxW image of at least 8x8, got {img.shape}")

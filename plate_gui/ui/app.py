@@ -66,6 +66,7 @@ class MainWindow:
         self.status("Loading the model..." + ("" if self.dnd else
                     "  (Drag and drop is not available here: use File > Open.)"))
         self.worker = Worker(load or (lambda: PlateRecognizer()))
+        self.worker.region = None if self.region.get() == "none" else self.region.get()
         root.protocol("WM_DELETE_WINDOW", self.close)
         root.after(POLL_MS, self.poll)
 

@@ -17,7 +17,7 @@ class Settings:
     geometry: str = "1100x720"
     last_folder: str = ""
     threshold: float = 0.5
-    region: str = "none"
+    region: str = "auto"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:

@@ -141,8 +141,6 @@ def test_bad_arrays_raise_segmentation_error(arr, match):
         segment(arr)
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: _as_gray checks the 8x8 minimum only for 2-D input; "
-                                       "a small BGR array is accepted, an empty one raises cv2.error")
 @pytest.mark.parametrize("shape", [(0, 0, 3), (2, 2, 3), (1, 100, 3)])
 def test_small_bgr_arrays_raise_segmentation_error(shape):
     with pytest.raises(SegmentationError, match="at least 8x8"):

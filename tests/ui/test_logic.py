@@ -28,7 +28,7 @@ def test_settings_round_trip_and_bad_file(tmp_path):
     store = SettingsStore(tmp_path)
     assert store.load() == Settings()
     store.update(threshold=0.7, last_folder="/x", geometry="900x600")
-    assert store.load() == Settings("900x600", "/x", 0.7, "none")
+    assert store.load() == Settings("900x600", "/x", 0.7, "auto")
     (tmp_path / "settings.json").write_text("{not json")
     assert store.load() == Settings()
 
