@@ -54,7 +54,7 @@ def apply_region(chars: list[CharPrediction], region: str | None,
 
 
 def _best_fit(chars: list[CharPrediction],
-              region: str) -> tuple[list[tuple[str, float]] | None, float]:
+              region: str) -> tuple[list[tuple[str, float, float]] | None, float]:
     """The highest-scoring reading of ``chars`` that fits one of ``region``'s patterns."""
     patterns, banned = REGIONS[region]
     best, best_score = None, -1.0
@@ -65,17 +65,18 @@ def _best_fit(chars: list[CharPrediction],
         if any(p is None for p in picked):
             continue
         score = 1.0
-        for _, prob in picked:
+        for _, prob, _ in picked:
             score *= prob
         if score > best_score:
             best, best_score = picked, score
     return best, best_score
 
 
-def _relabel(chars: list[CharPrediction], picked: list[tuple[str, float]],
+def _relabel(chars: list[CharPrediction], picked: list[tuple[str, float, float]],
              threshold: float) -> list[CharPrediction]:
-    return [c if c.char == ch else replace(c, char=ch, confidence=p, failed=p < threshold)
-            for c, (ch, p) in zip(chars, picked)]
+    """Characters of the picked reading, with confidences conditioned on the format."""
+    return [replace(c, char=ch, confidence=p, failed=p < threshold)
+            for c, (ch, _, p) in zip(chars, picked)]
 
 
 # Measured on plates-dev (exact plates, int8 model of 2026-11-24): no rules 33.8%;
@@ -98,7 +99,7 @@ def _auto(chars: list[CharPrediction],
     for c in chars:
         raw *= c.confidence
     fits = {r: _best_fit(chars, r) for r in AUTO_REGIONS}
-    if any(p is not None and all(c.char == ch for c, (ch, _) in zip(chars, p))
+    if any(p is not None and all(c.char == ch for c, (ch, _, _) in zip(chars, p))
            for p, _ in fits.values()):
         return chars, None
     region, (picked, score) = max(fits.items(), key=lambda kv: kv[1][1])
@@ -107,9 +108,19 @@ def _auto(chars: list[CharPrediction],
     return _relabel(chars, picked, threshold), region
 
 
-def _best_allowed(c: CharPrediction, kind: str, banned: set[str]) -> tuple[str, float] | None:
+def _best_allowed(c: CharPrediction, kind: str,
+                  banned: set[str]) -> tuple[str, float, float] | None:
+    """The most probable allowed character: (char, probability, probability given the format).
+
+    Knowing the position must hold a digit (say) conditions the classifier's
+    probabilities on that set: p(char) / p(allowed). Only the top alternatives are
+    known, so the mass outside them counts as allowed: the conditioned value is a
+    lower bound, never an overstatement.
+    """
     allowed = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS}[kind] - banned
+    known = sum(p for _, p in c.alternatives)
+    mass = sum(p for ch, p in c.alternatives if ch in allowed) + max(0.0, 1.0 - known)
     for ch, p in c.alternatives:
         if ch in allowed:
-            return ch, p
+            return ch, p, min(1.0, p / mass) if mass > 0 else p
     return None

@@ -2,6 +2,8 @@
 
 The Tk side polls ``events`` with ``after()`` and is the only side that touches
 widgets. The model loads on this thread first, so the window paints at once.
+A photo the operator asked to see goes ahead of the rest of a running batch, so
+clicking a row during a thousand-image batch answers at once.
 """
 
 from __future__ import annotations
@@ -22,73 +24,142 @@ INTERNAL = "Internal error, see log"
 
 @dataclass(frozen=True)
 class Event:
-    """What the worker reports. ``kind`` is one of: model, model_error, result,
-    error, progress, batch_done."""
+    """What the worker reports.
+
+    ``kind`` is one of: "model" (loaded), "model_error" (payload: message),
+    "result" (payload: (PlateResult, BGR image or None)), "error" (payload: a
+    one-line message), "batch_done" (payload: True if cancelled). Batch items
+    carry ``progress`` = (done, total).
+    """
 
     kind: str
     job: int = 0
     path: str = ""
     payload: Any = None
+    progress: tuple[int, int] | None = None
 
 
 class Worker:
-    """One background thread that loads the recognizer, then runs jobs in order."""
+    """One background thread that loads the recognizer, then runs jobs.
+
+    Args:
+        load: builds the recognizer (runs on the worker thread).
+    """
 
     def __init__(self, load: Callable[[], Any]) -> None:
         self.events: queue.Queue[Event] = queue.Queue()
-        self._jobs: queue.Queue[tuple[int, str, list[Path]] | None] = queue.Queue()
-        self._cancel = threading.Event()
-        self._load = load
-        self._next = 0
         self.recognizer: Any = None
+        self.load_error = ""
         self.region: str | None = None  # set from the Tk thread; read once per image
+        self._load = load
+        self._cv = threading.Condition()
+        self._single: tuple[int, Path, Any] | None = None
+        self._batch: tuple[int, list[Path]] | None = None
+        self._pos = 0
+        self._cancel = False
+        self._stopped = False
+        self._next = 0
         self._thread = threading.Thread(target=self._run, name="recognizer", daemon=True)
         self._thread.start()
 
+    @property
+    def state(self) -> str:
+        """"loading", "ready" or "failed"."""
+        return "failed" if self.load_error else "ready" if self.recognizer else "loading"
+
+    def show(self, path: Path, result: Any = None) -> int:
+        """Read one image for display (its result too, unless ``result`` is given).
+
+        A request not yet started is replaced: only the latest one matters.
+        """
+        with self._cv:
+            self._next += 1
+            self._single = (self._next, Path(path), result)
+            self._cv.notify()
+            return self._next
+
+    def start_batch(self, paths: list[Path]) -> int:
+        """Read ``paths`` in order, replacing any batch still running."""
+        with self._cv:
+            self._next += 1
+            self._batch, self._pos, self._cancel = (self._next, list(paths)), 0, False
+            self._cv.notify()
+            return self._next
+
     def submit(self, paths: list[Path], batch: bool = False) -> int:
-        """Queue images; a single job also returns the decoded image for display."""
-        self._next += 1
-        self._cancel.clear()
-        self._jobs.put((self._next, "batch" if batch else "single", list(paths)))
-        return self._next
+        """``start_batch(paths)`` or ``show(paths[0])``."""
+        return self.start_batch(paths) if batch else self.show(paths[0])
 
     def cancel(self) -> None:
-        self._cancel.set()
+        """Stop the running batch after the image in hand (its done event says cancelled)."""
+        with self._cv:
+            self._cancel = self._batch is not None
+            self._cv.notify()
 
     def stop(self) -> None:
-        self._cancel.set()
-        self._jobs.put(None)
+        with self._cv:
+            self._stopped = True
+            self._cv.notify()
 
     def _run(self) -> None:
         try:
             self.recognizer = self._load()
-            self.events.put(Event("model", payload=self.recognizer))
         except PlateError as exc:
-            self.events.put(Event("model_error", payload=str(exc)))
-            return
+            self.load_error = str(exc) or type(exc).__name__
         except Exception:
             log.exception("model load failed")
-            self.events.put(Event("model_error", payload=INTERNAL))
+            self.load_error = INTERNAL
+        if self.load_error:
+            self.events.put(Event("model_error", payload=self.load_error))
             return
-        while (job := self._jobs.get()) is not None:
-            job_id, kind, paths = job
-            for i, path in enumerate(paths):
-                if kind == "batch" and self._cancel.is_set():
-                    break
-                self._one(job_id, kind, path)
-                if kind == "batch":
-                    self.events.put(Event("progress", job_id, payload=(i + 1, len(paths))))
-            if kind == "batch":
-                self.events.put(Event("batch_done", job_id, payload=self._cancel.is_set()))
+        self.events.put(Event("model", payload=self.recognizer))
+        while (task := self._next_task()) is not None:
+            task()
 
-    def _one(self, job_id: int, kind: str, path: Path) -> None:
-        try:
+    def _next_task(self) -> Callable[[], None] | None:
+        with self._cv:
+            while True:
+                if self._stopped:
+                    return None
+                if self._single is not None:
+                    job, path, result = self._single
+                    self._single = None
+                    return lambda: self._do_single(job, path, result)
+                if self._batch is not None:
+                    job, paths = self._batch
+                    if self._cancel or self._pos >= len(paths):
+                        self.events.put(Event("batch_done", job, payload=self._cancel))
+                        self._batch, self._cancel = None, False
+                        continue
+                    i = self._pos
+                    self._pos += 1
+                    return lambda: self._do_batch_item(job, paths, i)
+                self._cv.wait()
+
+    def _do_single(self, job: int, path: Path, result: Any) -> None:
+        def read() -> tuple[Any, Any]:
             image = load_image(path)
-            result = self.recognizer.recognize(image, name=path.name, region=self.region)
-            payload = (result, image if kind == "single" else None)
-            self.events.put(Event("result", job_id, str(path), payload))
+            if result is not None:
+                return result, image
+            return self.recognizer.recognize(image, name=path.name, region=self.region), image
+
+        self._report(job, path, read)
+
+    def _do_batch_item(self, job: int, paths: list[Path], i: int) -> None:
+        path = paths[i]
+
+        def read() -> tuple[Any, None]:
+            return self.recognizer.recognize(path, name=path.name, region=self.region), None
+
+        self._report(job, path, read, (i + 1, len(paths)))
+
+    def _report(self, job: int, path: Path, read: Callable[[], Any],
+                progress: tuple[int, int] | None = None) -> None:
+        """Run ``read`` and put its result, or why it failed, on the queue (never raises)."""
+        try:
+            self.events.put(Event("result", job, str(path), read(), progress))
         except PlateError as exc:
-            self.events.put(Event("error", job_id, str(path), str(exc)))
+            self.events.put(Event("error", job, str(path), str(exc), progress))
         except Exception:
             log.exception("recognition failed on %s", path)
-            self.events.put(Event("error", job_id, str(path), INTERNAL))
+            self.events.put(Event("error", job, str(path), INTERNAL, progress))
