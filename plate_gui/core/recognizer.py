@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.5
 TOP_K = 3
+# Segmentation readings the classifier chooses among. Measured on plates-dev (exact
+# plates): 3: 38.3%, 4: 39.3%, 6: 38.9%, 10: 37.4%; fewer readings are also faster.
+CANDIDATES = 4
 
 
 def _default_threads() -> int:
@@ -136,7 +139,7 @@ class PlateRecognizer:
         t0 = time.perf_counter()
         bgr = load_image(image, name)
         t1 = time.perf_counter()
-        cands = segment_candidates(to_gray(bgr))
+        cands = segment_candidates(to_gray(bgr), limit=CANDIDATES)
         t2 = time.perf_counter()
         chars = self._best_reading(cands)
         region = region if region is not None else self.region
