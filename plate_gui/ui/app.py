@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import time
 import tkinter as tk
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from tkinter import filedialog, messagebox, ttk
 from typing import Any
@@ -13,28 +15,33 @@ from typing import Any
 from plate_gui import __version__
 from plate_gui.core import IMAGE_SUFFIXES, PlateRecognizer, PlateResult, is_image_path
 
-from .batch import BatchRow, export_rows
+from . import viewmodel
+from .batch import export_rows
+from .batch_panel import BatchPanel
 from .corrections import CorrectionStore
-from .paths import data_dir, setup_logging
-from .settings import SettingsStore
-from .widgets import OK_COLOR, WARN_COLOR, CorrectionDialog, CropStrip, PlateView, crop_of
+from .menus import build_menus
+from .paths import data_dir, log_dir, setup_logging
+from .photo_panel import PhotoPanel
+from .settings import REGIONS, SettingsStore
+from .toolbar import Toolbar
+from .widgets import WARN_COLOR, make_fonts, ui_scale
 from .worker import INTERNAL, Event, Worker
 
 log = logging.getLogger(__name__)
 TITLE = "Plate Reader"
-REGIONS = ("none", "auto", "hk", "uk", "eu", "us", "br")
 POLL_MS = 40
+POLL_BUDGET_S = 0.03  # at most this long handling events per tick: the window stays live
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """Folders become their image files (sorted); files stay as given."""
+    """Folders become their image files (sorted); files stay as given; no path twice."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             out += sorted(f for f in p.iterdir() if f.is_file() and is_image_path(f))
         else:
             out.append(p)
-    return out
+    return list(dict.fromkeys(out))
 
 
 class MainWindow:
@@ -47,119 +54,72 @@ class MainWindow:
         self.settings_store = SettingsStore(self.folder)
         self.settings = self.settings_store.load()
         self.corrections = CorrectionStore(self.folder / "corrections")
-        self.image = None
-        self.result: PlateResult | None = None
-        self.path: Path | None = None
-        self.rows: dict[str, BatchRow] = {}
-        self.batch_job = 0
+        self.single_job = self.batch_job = 0
         self.model_ready = False
+        self._closed = False
+        self.scale = ui_scale(root)
+        self.fonts = make_fonts(root, self.scale)
         root.title(TITLE)
-        root.geometry(self.settings.geometry)
-        root.minsize(760, 520)
         root.report_callback_exception = self._on_tk_error
+        self._geometry()
         self._styles()
-        self._menu()
         self._layout()
-        self._keys()
+        self.menus = build_menus(root, {
+            "open_file": self.open_file, "open_folder": self.open_folder,
+            "export_results": self.export_results, "export_corrections": self.export_corrections,
+            "close": self.close, "copy_text": self.copy_text, "correct": self.photo.pick_first,
+            "cancel": self.cancel, "about": self.about})
         self._set_icon()
         self.dnd = dnd and self._enable_drop()
-        self.status("Loading the model..." + ("" if self.dnd else
-                    "  (Drag and drop is not available here: use File > Open.)"))
+        self.photo.message(self._welcome())
+        self.status("Loading the model..." + ("" if self.dnd else "  Drag and drop is not "
+                    "available on this computer: use File > Open image... instead."))
         self.worker = Worker(load or (lambda: PlateRecognizer()))
-        self.worker.region = None if self.region.get() == "none" else self.region.get()
+        self.worker.region = self.region_code()
         root.protocol("WM_DELETE_WINDOW", self.close)
-        root.after(POLL_MS, self.poll)
+        self._poll_id = root.after(POLL_MS, self.poll)
+
+    @property
+    def result(self) -> PlateResult | None:
+        """The reading of the photo on show (at the current threshold), if any."""
+        return self.photo.result
 
     # ------------------------------------------------------------------ layout
+    def px(self, n: float) -> int:
+        return round(n * self.scale)
+
+    def _geometry(self) -> None:
+        w, h = (int(v) for v in self.settings.geometry.split("x"))
+        sw, sh = self.root.winfo_screenwidth(), self.root.winfo_screenheight()
+        self.root.geometry(f"{min(w, sw)}x{min(h, sh - self.px(40))}")
+        self.root.minsize(min(self.px(800), sw), min(self.px(560), sh))
+
     def _styles(self) -> None:
         style = ttk.Style(self.root)
-        style.configure("Plate.TLabel", font=("TkFixedFont", 34, "bold"))
-        style.configure("Hint.TLabel", foreground="#555555")
-        style.configure("Status.TLabel", padding=(8, 3))
-
-    def _menu(self) -> None:
-        bar = tk.Menu(self.root)
-        f = tk.Menu(bar, tearoff=False)
-        f.add_command(label="Open image...", accelerator="Ctrl+O", command=self.open_file)
-        f.add_command(label="Open folder...", accelerator="Ctrl+Shift+O", command=self.open_folder)
-        f.add_separator()
-        f.add_command(label="Export results...", command=self.export_results)
-        f.add_command(label="Export corrections...", command=self.export_corrections)
-        f.add_separator()
-        f.add_command(label="Quit", accelerator="Ctrl+Q", command=self.close)
-        e = tk.Menu(bar, tearoff=False)
-        e.add_command(label="Copy plate text", accelerator="Ctrl+C", command=self.copy_text)
-        h = tk.Menu(bar, tearoff=False)
-        h.add_command(label="About Plate Reader", command=self.about)
-        bar.add_cascade(label="File", menu=f, underline=0)
-        bar.add_cascade(label="Edit", menu=e, underline=0)
-        bar.add_cascade(label="Help", menu=h, underline=0)
-        self.root.configure(menu=bar)
-        self.menus = {"file": f, "edit": e, "help": h}
+        if style.theme_use() == "default" and "clam" in style.theme_names():
+            style.theme_use("clam")  # X11's default theme looks dated; Windows/macOS keep theirs
+        style.configure("Plate.TLabel", font=self.fonts["plate"])
+        style.configure("Summary.TLabel", font=self.fonts["summary"])
+        style.configure("Hint.TLabel", foreground="#444444")
+        style.configure("Status.TLabel", padding=(self.px(8), self.px(3)))
+        row = self.fonts["summary"].metrics("linespace")
+        style.configure("Treeview", rowheight=row + self.px(6))
 
     def _layout(self) -> None:
-        top = ttk.Frame(self.root, padding=(8, 6))
-        top.pack(fill="x")
-        ttk.Button(top, text="Open image...", command=self.open_file).pack(side="left")
-        ttk.Button(top, text="Open folder...", command=self.open_folder).pack(side="left", padx=6)
-        ttk.Label(top, text="Flag characters under").pack(side="left", padx=(18, 4))
-        self.threshold = tk.DoubleVar(value=round(self.settings.threshold * 100))
-        self.scale = ttk.Scale(top, from_=0, to=100, variable=self.threshold, length=160,
-                               command=lambda _v: self.set_threshold(self.threshold.get() / 100))
-        self.scale.pack(side="left")
-        self.threshold_label = ttk.Label(top, width=5)
-        self.threshold_label.pack(side="left")
-        ttk.Label(top, text="Plate format:").pack(side="left", padx=(18, 4))
-        self.region = tk.StringVar(value=self.settings.region)
-        box = ttk.Combobox(top, textvariable=self.region, values=REGIONS, width=6, state="readonly")
-        box.pack(side="left")
-        box.bind("<<ComboboxSelected>>", lambda _e: self.rerun())
-        body = ttk.Panedwindow(self.root, orient="vertical")
-        body.pack(fill="both", expand=True, padx=8)
-        upper = ttk.Frame(body)
-        # Packed bottom-up so the photo, not the crops, gives way on a small window.
-        self.strip = CropStrip(upper, self.pick)
-        self.strip.pack(fill="x", side="bottom", pady=4)
-        self.summary = ttk.Label(upper, text="", font=("TkDefaultFont", 11))
-        self.summary.pack(fill="x", side="bottom")
-        self.text = ttk.Label(upper, text="", style="Plate.TLabel", anchor="w")
-        self.text.pack(fill="x", side="bottom", pady=(6, 0))
-        self.view = PlateView(upper, height=220)
-        self.view.pack(fill="both", expand=True)
-        body.add(upper, weight=3)
-        body.add(self._batch_panel(body), weight=1)
+        pad = self.px(8)
+        self.toolbar = Toolbar(self.root, self.scale, self.settings.threshold, self.settings.region,
+                               self.open_file, self.open_folder, self.set_threshold, self.rerun)
+        self.toolbar.pack(fill="x", padx=pad, pady=(self.px(6), 0))
         self.status_label = ttk.Label(self.root, style="Status.TLabel", anchor="w")
         self.status_label.pack(fill="x", side="bottom")
-        self._show_threshold()
-
-    def _batch_panel(self, master: tk.Misc) -> ttk.Frame:
-        frame = ttk.Frame(master)
-        bar = ttk.Frame(frame)
-        bar.pack(fill="x")
-        self.progress = ttk.Progressbar(bar, length=240, mode="determinate")
-        self.progress.pack(side="left", pady=4)
-        self.progress_label = ttk.Label(bar, text="")
-        self.progress_label.pack(side="left", padx=6)
-        self.cancel_button = ttk.Button(bar, text="Cancel", command=self.cancel, state="disabled")
-        self.cancel_button.pack(side="left")
-        ttk.Button(bar, text="Export results...", command=self.export_results).pack(side="right")
-        cols = ("file", "text", "lowest", "status")
-        self.table = ttk.Treeview(frame, columns=cols, show="headings", height=6)
-        for col, title, width in zip(cols, ("File", "Plate", "Lowest confidence", "Status"),
-                                     (320, 140, 130, 260)):
-            self.table.heading(col, text=title)
-            self.table.column(col, width=width, anchor="w")
-        self.table.pack(fill="both", expand=True)
-        self.table.bind("<<TreeviewSelect>>", lambda _e: self.show_row())
-        return frame
-
-    def _keys(self) -> None:
-        r = self.root
-        r.bind_all("<Control-o>", lambda _e: self.open_file())
-        r.bind_all("<Control-O>", lambda _e: self.open_folder())
-        r.bind_all("<Control-Shift-o>", lambda _e: self.open_folder())
-        r.bind_all("<Control-c>", lambda _e: self.copy_text())
-        r.bind_all("<Control-q>", lambda _e: self.close())
+        ttk.Separator(self.root).pack(fill="x", side="bottom")
+        self.body = body = ttk.Panedwindow(self.root, orient="vertical")
+        body.pack(fill="both", expand=True, padx=pad)
+        self.photo = PhotoPanel(body, self.fonts, self.scale, self.corrections, self.status,
+                                lambda file, result: self.batch.corrected(file, result))
+        body.add(self.photo, weight=3)
+        self.batch = BatchPanel(body, self.scale, self.show_row, self.cancel, self.export_results)
+        body.add(self.batch, weight=1)
 
     def _set_icon(self) -> None:
         from plate_gui.core import resource_path
@@ -183,9 +143,17 @@ class MainWindow:
             log.warning("drag and drop unavailable: %s", exc)
             return False
 
+    def _welcome(self) -> str:
+        drop = " or drag one onto this window" if self.dnd else ""
+        return f"Open a plate photo (Ctrl+O){drop}.\nOpen a folder (Ctrl+Shift+O) to read many at once."
+
     # ----------------------------------------------------------------- actions
     def status(self, text: str, error: bool = False) -> None:
         self.status_label.configure(text=text, foreground=WARN_COLOR if error else "")
+
+    def region_code(self) -> str | None:
+        code = self.toolbar.region()
+        return None if code == "none" else code
 
     def open_file(self) -> None:
         patterns = " ".join(f"*{s} *{s.upper()}" for s in IMAGE_SUFFIXES)
@@ -209,223 +177,198 @@ class MainWindow:
         """One image is shown in full; a folder or several images go to the batch table."""
         if not paths:
             return
+        if self.worker.state == "failed":
+            self.status(f"Cannot read plates: the model could not be loaded "
+                        f"({self.worker.load_error}).", error=True)
+            return
         first = paths[0] if paths[0].is_dir() else paths[0].parent
         self.settings = self.settings_store.update(last_folder=str(first))
+        wait = "" if self.model_ready else " (waiting for the model to load)"
         files = expand(paths)
         if len(paths) == 1 and not paths[0].is_dir():
-            self.path = paths[0]
-            self.status(f"Reading {paths[0].name}...")
-            self.worker.submit(files)
+            self.photo.forget(str(paths[0]))
+            self.single_job = self.worker.show(paths[0])
+            self.status(f"Reading {paths[0].name}...{wait}")
             return
         if not files:
-            self.status("No images found there (PNG, JPEG, BMP, TIFF, WebP).", error=True)
+            exts = ", ".join(s.lstrip(".").upper() for s in IMAGE_SUFFIXES)
+            self.status(f"No photos found there (looked for {exts} files).", error=True)
             return
-        self.table.delete(*self.table.get_children())
-        self.rows.clear()
-        self.progress.configure(maximum=len(files), value=0)
-        self.progress_label.configure(text=f"0 / {len(files)}")
-        self.cancel_button.configure(state="normal")
-        self.batch_job = self.worker.submit(files, batch=True)
-        self.status(f"Reading {len(files)} images...")
+        self.batch.start(len(files), self.toolbar.threshold())
+        if self.result is None:
+            self.photo.message(f"Reading {len(files)} photos: their results fill the table below.\n"
+                               "Click a row to see that photo in full here.")
+        self.batch_job = self.worker.start_batch(files)
+        self.status(f"Reading {len(files)} photos... (Esc or Cancel stops){wait}")
 
     def cancel(self) -> None:
-        self.worker.cancel()
-        self.status("Cancelling...")
+        if self.batch.running:
+            self.worker.cancel()
+            self.status("Cancelling...")
 
     def rerun(self) -> None:
-        self.worker.region = None if self.region.get() == "none" else self.region.get()
-        self.settings = self.settings_store.update(region=self.region.get())
-        if self.path:
-            self.worker.submit([self.path])
+        """The plate format changed: read the photo on show again under the new rules."""
+        code = self.toolbar.region()
+        self.worker.region = self.region_code()
+        self.settings = self.settings_store.update(region=code if code in REGIONS else "auto")
+        path = self.photo.path
+        if path and self.model_ready:
+            self.photo.forget(str(path))
+            self.single_job = self.worker.show(path)
 
     def set_threshold(self, value: float) -> None:
         """Re-mark failures against ``value`` without running the model again."""
-        value = round(min(1.0, max(0.0, value)), 2)
-        self.threshold.set(value * 100)
-        self._show_threshold()
-        if self.result is not None:
-            self.result = self.result.with_threshold(value)
-            self.show_result()
-
-    def _show_threshold(self) -> None:
-        self.threshold_label.configure(text=f"{self.threshold.get():.0f}%")
+        self.photo.set_threshold(value)
+        self.batch.set_threshold(value)
 
     def copy_text(self) -> None:
+        focus = self.root.focus_get()
+        if isinstance(focus, (tk.Entry, ttk.Entry)) and focus.selection_present():
+            return  # Ctrl+C in a text field copies that field's selection
         if self.result is not None and self.result.text:
             self.root.clipboard_clear()
             self.root.clipboard_append(self.result.text)
-            self.status(f"Copied {self.result.text}")
-
-    def pick(self, index: int) -> None:
-        if self.result is None or self.image is None:
-            return
-        c = self.result.chars[index]
-        CorrectionDialog(self.root, index, c, lambda ch: self.correct(index, ch))
-
-    def correct(self, index: int, char: str) -> None:
-        """Apply the operator's character and save the crop for training."""
-        c = self.result.chars[index]
-        try:
-            saved = self.corrections.save(crop_of(self.image, c), char,
-                                          source=self.path.name if self.path else "")
-        except (OSError, ValueError) as exc:
-            self.status(f"Could not save the correction: {exc}", error=True)
-            return
-        fixed = replace(c, char=char, confidence=1.0, failed=False)
-        chars = list(self.result.chars)
-        chars[index] = fixed
-        self.result = replace(self.result, chars=tuple(chars))
-        self.show_result()
-        self.status(f"Corrected character {index + 1} to '{char}' (saved as {saved.name})")
+            self.status(f"Copied {self.result.text} to the clipboard.")
 
     def export_results(self) -> None:
-        if not self.rows:
-            self.status("No batch results to export yet: open a folder first.", error=True)
+        if not len(self.batch.results):
+            self.status("No results to export yet: open a folder or several photos first.",
+                        error=True)
             return
         name = filedialog.asksaveasfilename(
             parent=self.root, title="Export results", defaultextension=".csv",
-            initialdir=self.settings.last_folder,
-            filetypes=[("CSV", "*.csv"), ("JSON", "*.json")])
+            initialdir=self.settings.last_folder, initialfile="plate-results.csv",
+            filetypes=[("CSV (spreadsheet)", "*.csv"), ("JSON", "*.json")])
         if name:
             self.write_results(Path(name))
 
     def write_results(self, path: Path) -> None:
+        rows = list(self.batch.results.rows.values())
         try:
-            export_rows(list(self.rows.values()), path)
-            self.status(f"Exported {len(self.rows)} results to {path}")
+            export_rows(rows, path)
+            self.status(f"Exported {len(rows)} results to {path}")
         except OSError as exc:
-            self.status(f"Could not export: {exc}", error=True)
+            self.status(f"Could not export the results: {exc}", error=True)
 
     def export_corrections(self) -> None:
+        n = len(self.corrections.rows())
+        if not n:
+            self.status("No corrections to export yet: click a character to correct it.", error=True)
+            return
         name = filedialog.asksaveasfilename(
             parent=self.root, title="Export corrections", defaultextension=".zip",
-            initialfile="plate-corrections.zip", filetypes=[("Zip archive", "*.zip")])
+            initialdir=self.settings.last_folder, initialfile="plate-corrections.zip",
+            filetypes=[("Zip archive", "*.zip"), ("Folder (no extension)", "*")])
         if name:
             try:
                 out = self.corrections.export(Path(name))
-                self.status(f"Exported {len(self.corrections.rows())} corrections to {out}")
+                self.status(f"Exported {n} corrections to {out}")
             except (OSError, ValueError) as exc:
-                self.status(f"Could not export corrections: {exc}", error=True)
+                self.status(f"Could not export the corrections: {exc}", error=True)
 
     def about(self) -> None:
         messagebox.showinfo("About Plate Reader", self.about_text(), parent=self.root)
 
     def about_text(self) -> str:
-        lines = [f"Plate Reader {__version__}", "Reads car license plates from photos."]
         rec = self.worker.recognizer
-        if rec is not None:
-            meta = rec.meta
-            lines.append(f"Model: {meta.arch}, {meta.input_size}x{meta.input_size} gray, "
-                         f"{len(meta.charset)} classes")
-            for key, value in sorted(meta.metrics.items()):
-                lines.append(f"  {key}: {value}")
+        lines = viewmodel.about_lines(__version__, rec.meta if rec is not None else None,
+                                      Path(getattr(rec, "weights_path", "")).name,
+                                      self.worker.load_error)
+        lines += ["", f"Corrections and settings: {self.folder}", f"Log: {log_dir()}"]
         return "\n".join(lines)
 
     def close(self) -> None:
-        self.settings_store.update(geometry=self.root.winfo_geometry(),
-                                   threshold=round(self.threshold.get() / 100, 2),
-                                   region=self.region.get())
+        """Quit: remember the window size, threshold and plate format, then go."""
+        if not self._closed:
+            self.settings_store.update(
+                geometry=f"{self.root.winfo_width()}x{self.root.winfo_height()}",
+                threshold=self.toolbar.threshold(), region=self.toolbar.region())
+        self.destroy()
+
+    def destroy(self) -> None:
+        """Stop the worker and the polling, and destroy the window (saves nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         self.worker.stop()
+        self.root.after_cancel(self._poll_id)
         self.root.destroy()
 
     # ------------------------------------------------------------------ events
     def poll(self) -> None:
-        """Take what the worker reported (a bounded number per tick: the window stays live)."""
+        """Take what the worker reported; table rows are inserted once per tick."""
+        if self._closed:
+            return
+        progress = None
+        deadline = time.monotonic() + POLL_BUDGET_S
         try:
-            for _ in range(200):
-                try:
-                    event = self.worker.events.get_nowait()
-                except Exception:
-                    break
-                self.handle(event)
+            while time.monotonic() < deadline and not self.worker.events.empty():
+                event = self.worker.events.get_nowait()
+                progress = self.handle(event) or progress
         finally:
-            if self.root.winfo_exists():
-                self.root.after(POLL_MS, self.poll)
+            self.batch.flush(progress)
+            if not self._closed:
+                self._poll_id = self.root.after(POLL_MS, self.poll)
 
-    def handle(self, event: Event) -> None:
-        kind = event.kind
-        if kind == "model":
+    def handle(self, event: Event) -> tuple[int, int] | None:
+        """Apply one worker event; returns batch progress when it carries some."""
+        if event.kind == "model":
             self.model_ready = True
-            self.status("Ready. Open a plate photo (Ctrl+O), a folder (Ctrl+Shift+O), "
-                        "or drag them onto the window.")
-        elif kind == "model_error":
+            drop = ", or drag photos onto the window" if self.dnd else ""
+            self.status(f"Ready. Open a plate photo (Ctrl+O) or a folder (Ctrl+Shift+O){drop}.")
+        elif event.kind == "model_error":
             self.status(f"The model could not be loaded: {event.payload}", error=True)
-            self.view.show(None, None, f"The model could not be loaded.\n{event.payload}")
-        elif kind == "progress":
-            done, total = event.payload
-            self.progress.configure(value=done)
-            self.progress_label.configure(text=f"{done} / {total}")
-        elif kind == "batch_done":
-            self.cancel_button.configure(state="disabled")
-            checks = sum(r.status != "ok" for r in self.rows.values())
-            word = "Cancelled" if event.payload else "Done"
-            self.status(f"{word}: {len(self.rows)} images read, {checks} to check.")
-        elif event.job == self.batch_job and self.batch_job:
-            self._batch_event(event)
-        else:
+            self.photo.message("The plate-reading model could not be loaded:\n"
+                               f"{event.payload}\n\nReinstall Plate Reader, or send this message "
+                               "to whoever gave it to you.")
+        elif event.job == self.batch_job and event.kind == "batch_done":
+            self.status(self.batch.finish(bool(event.payload)))
+        elif event.job == self.batch_job:
+            self.batch.add(event.path, event.payload[0] if event.kind == "result" else event.payload)
+            return event.progress
+        elif event.job == self.single_job:
             self._single_event(event)
-
-    def _batch_event(self, event: Event) -> None:
-        name = event.path
-        if event.kind == "result":
-            result = event.payload[0].with_threshold(self.threshold.get() / 100)
-            row = BatchRow.from_result(name, result)
-        else:
-            row = BatchRow.from_error(name, event.payload)
-        self.rows[name] = row
-        lowest = "" if row.min_confidence is None else f"{row.min_confidence:.0%}"
-        self.table.insert("", "end", iid=name, values=(Path(name).name, row.text or "-",
-                                                       lowest, row.status))
+        return None  # an event for a job since replaced
 
     def _single_event(self, event: Event) -> None:
-        self.path = Path(event.path)
+        path = Path(event.path)
         if event.kind == "error":
-            self.image, self.result = None, None
-            self.text.configure(text="")
-            self.summary.configure(text=event.payload, foreground=WARN_COLOR)
-            self.view.show(None, None, event.payload)
-            self.strip.show(None, None)
+            self.photo.show_error(path, event.payload)
             self.status(event.payload, error=True)
             return
         result, image = event.payload
-        self.image = image
-        self.result = result.with_threshold(self.threshold.get() / 100)
-        self.show_result()
-        self.status(f"{self.path.name}: read in {result.timings_ms.get('total', 0):.0f} ms")
+        self.photo.show(path, result, image, self.toolbar.threshold())
+        self._fit_photo()
+        took = result.timings_ms.get("total")
+        self.status(f"{path.name}: read in {took:.0f} ms." if took else path.name)
 
-    def show_row(self) -> None:
-        sel = self.table.selection()
-        if sel:
-            self.path = Path(sel[0])
-            self.worker.submit([self.path])
+    def _fit_photo(self) -> None:
+        """Give the photo, its text and crops the height they need; the table (it scrolls)
+        gives way, down to its bar and a few rows. A sash the operator lowered stays."""
+        self.root.update_idletasks()
+        want, room = self.photo.winfo_reqheight(), self.body.winfo_height() - self.px(130)
+        if self.body.sashpos(0) < want and room > 0:
+            self.body.sashpos(0, min(want, room))
 
-    def show_result(self) -> None:
-        r = self.result
-        self.view.show(self.image, r)
-        self.strip.show(self.image, r)
-        if not r.chars:
-            self.text.configure(text="", foreground="")
-            self.summary.configure(text="No characters found in this image.",
-                                   foreground=WARN_COLOR)
-            return
-        self.text.configure(text=r.text, foreground=WARN_COLOR if r.failed else OK_COLOR)
-        n = sum(c.failed for c in r.chars)
-        if n:
-            self.summary.configure(
-                text=f"{n} character{'s' if n > 1 else ''} could not be read with confidence "
-                     "(shown as ?): check the plate.", foreground=WARN_COLOR)
-        else:
-            self.summary.configure(text=f"All {len(r.chars)} characters read "
-                                        f"(lowest confidence {r.min_confidence:.0%}).",
-                                   foreground=OK_COLOR)
+    def show_row(self, file: str) -> None:
+        """A table row was chosen: show that photo in full (its result is not recomputed)."""
+        self.single_job = self.worker.show(Path(file), self.batch.results.result(file))
 
     def _on_tk_error(self, exc: type, value: BaseException, tb: Any) -> None:
         log.error("unexpected error in the window", exc_info=(exc, value, tb))
-        self.status(INTERNAL, error=True)
+        if hasattr(self, "status_label"):
+            self.status(INTERNAL, error=True)
 
 
 def make_root() -> tuple[tk.Tk, bool]:
     """A Tk root with tkdnd loaded when possible (drag and drop), else a plain one."""
+    if sys.platform == "win32":  # sharp text on HiDPI Windows instead of a blurred bitmap
+        try:
+            import ctypes
+
+            ctypes.windll.shcore.SetProcessDpiAwareness(1)
+        except Exception:  # older Windows: stays DPI-unaware, still usable
+            pass
     try:
         from tkinterdnd2 import TkinterDnD
 
@@ -435,18 +378,38 @@ def make_root() -> tuple[tk.Tk, bool]:
         return tk.Tk(), False
 
 
+def _log_thread_error(args: threading.ExceptHookArgs) -> None:
+    name = args.thread.name if args.thread else "?"
+    log.error("unexpected error in thread %s", name,
+              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+
 def launch(argv: list[str] | None = None) -> int:
     """Open the window (optionally with images or folders) and run until it closes."""
+    t0 = time.perf_counter()
     log_path = setup_logging()
     log.info("Plate Reader %s starting; log at %s", __version__, log_path)
     try:
         root, dnd = make_root()
     except tk.TclError as exc:
-        print(f"Plate Reader needs a display to open its window: {exc}")
+        print(f"Plate Reader needs a display to open its window: {exc}", file=sys.stderr)
         return 2
-    window = MainWindow(root, dnd=dnd)
+    threading.excepthook = _log_thread_error
+    try:
+        window = MainWindow(root, dnd=dnd)
+    except Exception:
+        log.exception("the window could not be built")
+        messagebox.showerror(TITLE, f"{INTERNAL}:\n{log_path}")
+        return 1
+
+    def painted(_event: tk.Event) -> None:
+        root.unbind("<Map>", bind_id)
+        root.after_idle(lambda: log.info("first paint %.0f ms after launch()",
+                                         (time.perf_counter() - t0) * 1e3))
+
+    bind_id = root.bind("<Map>", painted, add="+")
     paths = [Path(a) for a in (argv or []) if not a.startswith("-")]
     if paths:
-        root.after(100, lambda: window.open_paths(paths))
+        root.after_idle(lambda: window.open_paths(paths))
     root.mainloop()
     return 0

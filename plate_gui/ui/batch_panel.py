@@ -12,7 +12,7 @@ from plate_gui.core import PlateResult
 from .batch import BatchResults, BatchRow
 from .widgets import FIXED_COLOR, WARN_COLOR
 
-COLUMNS = (("file", "File", 300), ("text", "Plate", 140), ("lowest", "Lowest confidence", 130),
+COLUMNS = (("file", "File", 300), ("text", "Plate", 140), ("lowest", "Lowest confidence", 160),
            ("status", "Status", 330))
 
 
@@ -27,8 +27,8 @@ class BatchPanel(ttk.Frame):
         self._on_select = on_select
         bar = ttk.Frame(self)
         bar.pack(fill="x", pady=(4, 2))
-        ttk.Label(bar, text="Results of several photos:").pack(side="left", padx=(0, 8))
-        self.progress = ttk.Progressbar(bar, length=round(220 * scale), mode="determinate")
+        ttk.Label(bar, text="Several photos:").pack(side="left", padx=(0, 8))
+        self.progress = ttk.Progressbar(bar, length=round(180 * scale), mode="determinate")
         self.progress.pack(side="left")
         self.progress_label = ttk.Label(bar, text="")
         self.progress_label.pack(side="left", padx=6)
@@ -52,10 +52,7 @@ class BatchPanel(ttk.Frame):
         scroll.pack(side="right", fill="y")
         self.table.pack(side="left", fill="both", expand=True)
         self.table.bind("<<TreeviewSelect>>", self._selected)
-        self.empty_hint()
-
-    def empty_hint(self) -> None:
-        self.progress_label.configure(text="open a folder or several photos to fill this table")
+        self.progress_label.configure(text="none yet")
 
     @property
     def running(self) -> bool:

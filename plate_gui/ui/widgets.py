@@ -202,8 +202,9 @@ class CorrectionDialog(tk.Toplevel):
         frame.pack(fill="both", expand=True)
         self._photo = ImageTk.PhotoImage(fit(bgr_to_pil(crop), 96, 96)) if crop.size else None
         ttk.Label(frame, image=self._photo).grid(row=0, column=0, rowspan=3, padx=(0, 12))
-        read = "?" if c.failed else c.char
-        ttk.Label(frame, text=f"Read as '{read}' ({c.confidence:.0%} sure). Which character is it?"
+        read = (f"Not sure what this is (best guess '{c.char}', {c.confidence:.0%})." if c.failed
+                else f"Read as '{c.char}' ({c.confidence:.0%} sure).")
+        ttk.Label(frame, text=f"{read} Which character is it?"
                   ).grid(row=0, column=1, columnspan=4, sticky="w")
         self.buttons: list[ttk.Button] = []
         for j, (a, p) in enumerate([(a, p) for a, p in c.alternatives if a != JUNK]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,7 @@ class Worker:
             self._cv.notify()
 
     def _run(self) -> None:
+        t0 = time.perf_counter()
         try:
             self.recognizer = self._load()
         except PlateError as exc:
@@ -112,6 +114,7 @@ class Worker:
         if self.load_error:
             self.events.put(Event("model_error", payload=self.load_error))
             return
+        log.info("model loaded in %.0f ms", (time.perf_counter() - t0) * 1e3)
         self.events.put(Event("model", payload=self.recognizer))
         while (task := self._next_task()) is not None:
             task()
@@ -149,7 +152,8 @@ class Worker:
         path = paths[i]
 
         def read() -> tuple[Any, None]:
-            return self.recognizer.recognize(path, name=path.name, region=self.region), None
+            image = load_image(path)
+            return self.recognizer.recognize(image, name=path.name, region=self.region), None
 
         self._report(job, path, read, (i + 1, len(paths)))
 
