@@ -19,10 +19,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from plate_gui.core.atomic import atomic_write_text
 from plate_gui.core.charset import JUNK, PLATE_CHARS
 from plate_gui.core.imageio import to_gray
 from plate_gui.core.segmentation import segment_candidates
-from plate_gui.core.weights import atomic_write_text
 
 log = logging.getLogger(__name__)
 MATCH_IOU = 0.4

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from plate_gui.ui import storage
+from plate_gui.core import atomic as storage  # the app writes through the core's atomic helpers
 from plate_gui.ui.corrections import CorrectionStore
 
 ROOT = Path(__file__).resolve().parents[2]
