@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def export_onnx(model, out_path: Path, pre: PreprocessConfig, temperature: float = 1.0,
-                training: dict | None = None, metrics: dict | None = None) -> WeightsMeta:
+                training: dict | None = None, metrics: dict | None = None,
+                class_prior: list[float] | None = None) -> WeightsMeta:
     """Write ``out_path`` (ONNX, dynamic batch) and its ``.json`` metadata.
 
     Args:
@@ -24,6 +25,7 @@ def export_onnx(model, out_path: Path, pre: PreprocessConfig, temperature: float
         pre: the preprocessing the model was trained with.
         temperature: softmax temperature fitted for calibration.
         training, metrics: provenance and figures stored in the metadata.
+        class_prior: per-class frequency on plates (``plateset.plate_char_prior``).
 
     Returns:
         The metadata written.
@@ -40,8 +42,8 @@ def export_onnx(model, out_path: Path, pre: PreprocessConfig, temperature: float
                       opset_version=17, dynamo=False)
     tmp.replace(out_path)
     meta = {"charset": CHARSET, "input_size": pre.input_size, "mean": pre.mean, "std": pre.std,
-            "temperature": float(temperature), "training": training or {},
-            "metrics": metrics or {}}
+            "temperature": float(temperature), "class_prior": class_prior,
+            "training": training or {}, "metrics": metrics or {}}
     return write_metadata(out_path, meta)
 
 

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from plate_gui.core.atomic import atomic_write_text
-from plate_gui.core.charset import JUNK, PLATE_CHARS
+from plate_gui.core.charset import CHARSET, JUNK, PLATE_CHARS
 from plate_gui.core.imageio import to_gray
 from plate_gui.core.segmentation import segment_candidates
 
@@ -109,3 +109,30 @@ def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = Non
 def read_labels(folder: Path) -> list[tuple[str, str]]:
     with open(Path(folder) / "labels.csv", newline="", encoding="utf-8") as f:
         return [(r["file"], r["char"]) for r in csv.DictReader(f)]
+
+
+def plate_char_prior(samples: int = 40_000, seed: int = 0) -> list[float]:
+    """How often each ``CHARSET`` class occurs in the plate texts the renderer draws.
+
+    Training balances the classes (``WeightedRandomSampler``), so the model's softmax
+    treats Q as likely as 0; the recognizer multiplies by this prior to undo that.
+    Frequencies are relative to the mean over plate characters (1.0 = average);
+    the not-a-character class keeps 1.0 (its share is already what segmentation cuts).
+
+    Returns:
+        One positive number per ``CHARSET`` character, in order.
+    """
+    from .render import PLATE_STYLES, random_text
+
+    rng = np.random.default_rng(seed)
+    counts = dict.fromkeys(PLATE_CHARS, 0)
+    for _ in range(samples):
+        style = PLATE_STYLES[int(rng.integers(len(PLATE_STYLES)))]
+        for ch in random_text(style, rng).upper():
+            if ch in counts:
+                counts[ch] += 1
+    freq = np.array([max(counts[c], 1) for c in PLATE_CHARS], np.float64)
+    freq /= freq.mean()
+    prior = [round(float(v), 4) for v in freq] + [1.0]
+    assert len(prior) == len(CHARSET) and CHARSET.endswith(JUNK)
+    return prior

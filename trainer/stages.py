@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import StageConfig
 from .datasets import crop_folder, emnist_balanced, synthetic_chars
-from .plateset import build_plate_set
+from .plateset import build_plate_set, plate_char_prior
 from .train import evaluate, train_stage
 
 log = logging.getLogger(__name__)
@@ -88,14 +88,15 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
                 "history": ckpt.get("history", []), "checkpoint": str(checkpoint)}
     metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir)}
-    export_onnx(model, out, pre, temperature, training, metrics)
+    prior = plate_char_prior()
+    export_onnx(model, out, pre, temperature, training, metrics, prior)
     log.info("exported fp32 %s (val acc %.4f, T=%.2f)", out, acc, temperature)
     if int8:
-        _try_int8(out, x, y, acc, pre, temperature, training, metrics)
+        _try_int8(out, x, y, acc, pre, temperature, training, metrics, prior)
     return Path(out)
 
 
-def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics) -> None:
+def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics, prior) -> None:
     import onnxruntime as ort
 
     from plate_gui.core.weights import write_metadata
@@ -113,7 +114,7 @@ def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics) ->
         q.replace(out)
         write_metadata(out, {"charset": _charset(), "input_size": pre.input_size,
                              "mean": pre.mean, "std": pre.std, "temperature": temperature,
-                             "training": training,
+                             "class_prior": prior, "training": training,
                              "metrics": {**metrics, "val_acc_int8": round(acc8, 4),
                                          "quantization": "static QDQ per-channel int8"}})
     else:

@@ -62,6 +62,8 @@ class PlateRecognizer:
         self.threshold = threshold
         self.region = region
         self.meta: WeightsMeta = read_metadata(self.weights_path)
+        prior = self.meta.class_prior
+        self._prior = None if prior is None else np.asarray(prior, np.float64)
         self._session = _open_session(self.weights_path, threads or _default_threads())
         self._input = self._session.get_inputs()[0].name
         self._check_shapes()
@@ -78,7 +80,14 @@ class PlateRecognizer:
                                  f"lists {len(self.meta.charset)}")
 
     def probabilities(self, crops: list[np.ndarray]) -> np.ndarray:
-        """Calibrated class probabilities, ``NxC float32``, for character crops."""
+        """Calibrated class probabilities, ``NxC float32``, for character crops.
+
+        The model is trained on class-balanced data, so its softmax assumes every
+        character is equally likely; on plates 0 is far more common than Q. The
+        weights' ``class_prior`` (character frequencies of the plate formats the
+        trainer renders) restores that: p(c | crop) is proportional to
+        softmax(c) * prior(c) (Bayes' rule with the training prior uniform).
+        """
         batch = preprocess_batch(list(crops), self.meta.preprocess)
         if len(batch) == 0:
             return np.zeros((0, len(self.meta.charset)), np.float32)
@@ -86,6 +95,8 @@ class PlateRecognizer:
         logits /= self.meta.temperature
         logits -= logits.max(axis=1, keepdims=True)
         e = np.exp(logits)
+        if self._prior is not None:
+            e *= self._prior
         return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
 
     def classify(self, crops: list[np.ndarray]) -> list[CharPrediction]:

@@ -2,7 +2,7 @@
 
 A model is two files side by side: ``NAME.onnx`` and ``NAME.json``. The JSON
 holds what is needed to feed and read the model (charset, input size, mean, std,
-softmax temperature), the sha256 of the ONNX file, and how it was made.
+softmax temperature, class prior), the sha256 of the ONNX file, and how it was made.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ class WeightsMeta:
     sha256: str
     arch: str = "resnet50"
     temperature: float = 1.0
+    # How often each class occurs on plates, relative to the class-balanced training
+    # data (1.0 = as often); None: no correction. See ``PlateRecognizer.probabilities``.
+    class_prior: list[float] | None = None
     format_version: int = FORMAT_VERSION
     training: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
@@ -42,6 +45,10 @@ class WeightsMeta:
             raise ValueError(f"charset has characters the app does not know: {self.charset!r}")
         if self.temperature <= 0:
             raise ValueError("temperature must be positive")
+        if self.class_prior is not None and (
+                len(self.class_prior) != len(self.charset)
+                or not all(isinstance(v, (int, float)) and v > 0 for v in self.class_prior)):
+            raise ValueError("class_prior must give one positive number per charset character")
         PreprocessConfig(self.input_size, self.mean, self.std)
 
     @property

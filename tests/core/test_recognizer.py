@@ -93,6 +93,29 @@ def test_classify_matches_probabilities(tiny_weights):
         assert p.confidence == pytest.approx(float(row.max()))
 
 
+def test_class_prior_reweights_probabilities(tiny_weights, tmp_path):
+    """p(c | crop) is proportional to softmax(c) * prior(c), renormalised."""
+    import json
+    import shutil
+
+    from plate_gui.core.weights import write_metadata
+
+    model = tmp_path / "m.onnx"
+    shutil.copy(tiny_weights, model)
+    meta = json.loads(tiny_weights.with_suffix(".json").read_text())
+    crops = [draw_plate(rows=["A"])[0][10:90, 20:80], np.full((20, 20), 128, np.uint8)]
+    plain = PlateRecognizer(tiny_weights).probabilities(crops)
+    prior = np.ones(len(meta["charset"]))
+    prior[meta["charset"].index("Q")] = 1000.0
+    meta.pop("sha256")
+    write_metadata(model, {**meta, "class_prior": prior.tolist()})
+    rec = PlateRecognizer(model)
+    weighted = rec.probabilities(crops)
+    expected = plain * prior
+    assert np.allclose(weighted, expected / expected.sum(axis=1, keepdims=True), atol=1e-5)
+    assert [p.char for p in rec.classify(crops)] == ["Q", "Q"]
+
+
 def test_blank_image_reads_nothing(tiny_weights):
     result = PlateRecognizer(tiny_weights).recognize(np.full((60, 200), 255, np.uint8))
     assert result.chars == () and result.text == "" and result.failed

@@ -91,6 +91,14 @@ def _bad_temperature(m):
     _edit_meta(m, temperature=0)
 
 
+def _prior_wrong_length(m):
+    _edit_meta(m, class_prior=[1.0] * 5)
+
+
+def _prior_not_positive(m):
+    _edit_meta(m, class_prior=[1.0] * 36 + [0.0])
+
+
 def _bad_std(m):
     _edit_meta(m, std=0)
 
@@ -117,6 +125,8 @@ def _model_is_a_folder(m):
     (_missing_field, "invalid: .*input_size"),
     (_bad_temperature, "temperature must be positive"),
     (_bad_std, "std must be positive"),
+    (_prior_wrong_length, "class_prior must give one positive number per charset character"),
+    (_prior_not_positive, "class_prior must give one positive number"),
     (_model_is_a_folder, "Model file not found"),
 ])
 def test_bad_weights(tiny_weights, tmp_path, damage, match):

@@ -47,6 +47,7 @@ def test_every_stage_runs_and_the_export_loads(tmp_path):
     recognizer = PlateRecognizer(out)
     assert recognizer.meta.training["command"]
     assert 0.5 <= recognizer.meta.temperature <= 4.0
+    assert len(recognizer.meta.class_prior) == len(recognizer.meta.charset)
     plate = render_plate("AB123", PLATE_STYLES[0], np.random.default_rng(0), find_plate_fonts()[0])
     result = recognizer.recognize(plate.image)
     assert all(0.0 <= c.confidence <= 1.0 for c in result.chars)
