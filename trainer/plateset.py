@@ -3,9 +3,10 @@
 Each rendered plate knows where its characters are. The core segments it exactly
 as it segments a photo, every candidate reading included (the recognizer's
 classifier chooses among them, so it must learn what a bad cut looks like). A
-found box that overlaps a true character box (IoU >= 0.4) is labelled with that
-character, and a found box that overlaps none is labelled
-``#`` (not a character: screws, bands, logos, small print). So fine-tuning sees
+found box that overlaps a true character box (IoU >= 0.4) and covers most of it
+(70%) is labelled with that character; any other box is labelled ``#`` (not a
+character: screws, bands, logos, small print, and pieces of a character cut in
+two: half a W looks like a V and must not be taught as a W). So fine-tuning sees
 exactly the crops inference sees, junk included.
 """
 
@@ -26,6 +27,7 @@ from plate_gui.core.segmentation import segment_candidates
 
 log = logging.getLogger(__name__)
 MATCH_IOU = 0.4
+MATCH_COVER = 0.7  # share of the true character a found box must cover
 
 
 def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
@@ -37,14 +39,24 @@ def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     return inter / union if union else 0.0
 
 
+def coverage(box: tuple[int, int, int, int], truth: tuple[int, int, int, int]) -> float:
+    """Share of ``truth``'s area inside ``box`` (both x, y, w, h)."""
+    ix = max(0, min(box[0] + box[2], truth[0] + truth[2]) - max(box[0], truth[0]))
+    iy = max(0, min(box[1] + box[3], truth[1] + truth[3]) - max(box[1], truth[1]))
+    return ix * iy / max(1, truth[2] * truth[3])
+
+
 def label_segments(found: list[tuple[int, int, int, int]], truth: list[tuple[int, int, int, int]],
                    text: str) -> list[str]:
-    """The label of each found box: the best-overlapping true character, or ``#``."""
+    """The label of each found box: the best-overlapping true character when the box
+    covers most of it, else ``#``."""
     out = []
     for box in found:
         scores = [iou(box, t) for t in truth]
         best = int(np.argmax(scores)) if scores else -1
-        out.append(text[best] if best >= 0 and scores[best] >= MATCH_IOU else JUNK)
+        ok = (best >= 0 and scores[best] >= MATCH_IOU
+              and coverage(box, truth[best]) >= MATCH_COVER)
+        out.append(text[best] if ok else JUNK)
     return out
 
 
