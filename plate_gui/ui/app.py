@@ -360,6 +360,11 @@ class MainWindow:
             self.status(INTERNAL, error=True)
 
 
+# The window's class (Tk shows it as "Platereader"): the .desktop file's StartupWMClass
+# names it, so docks group the window with its launcher.
+WM_CLASS = "PlateReader"
+
+
 def make_root() -> tuple[tk.Tk, bool]:
     """A Tk root with tkdnd loaded when possible (drag and drop), else a plain one."""
     if sys.platform == "win32":  # sharp text on HiDPI Windows instead of a blurred bitmap
@@ -372,10 +377,10 @@ def make_root() -> tuple[tk.Tk, bool]:
     try:
         from tkinterdnd2 import TkinterDnD
 
-        return TkinterDnD.Tk(), True
+        return TkinterDnD.Tk(className=WM_CLASS), True
     except Exception as exc:  # no tkdnd binary for this platform
         log.warning("tkdnd unavailable: %s", exc)
-        return tk.Tk(), False
+        return tk.Tk(className=WM_CLASS), False
 
 
 def _log_thread_error(args: threading.ExceptHookArgs) -> None:

@@ -72,6 +72,14 @@ def test_window_paints_while_the_model_is_still_loading(xvfb, tiny_weights, data
         destroy(win)
 
 
+def test_window_class_matches_the_desktop_file(window):
+    """Docks group the window under the launcher only if WM_CLASS is StartupWMClass."""
+    desktop = (Path(__file__).resolve().parents[2] / "packaging" / "plate-reader.desktop").read_text()
+    # Tk capitalizes the class it is given: "PlateReader" becomes "Platereader".
+    assert window.root.winfo_class() == "Platereader"
+    assert f"StartupWMClass={window.root.winfo_class()}" in desktop.splitlines()
+
+
 def test_a_model_that_will_not_load_is_explained_in_place(xvfb, data_folder, artifacts_dir,
                                                            monkeypatch):
     def broken():
