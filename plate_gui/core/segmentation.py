@@ -19,6 +19,7 @@ coordinates of the image given; crops are cut from the upright working image.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import cv2
@@ -266,9 +267,11 @@ def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
     big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     if stats[big, cv2.CC_STAT_AREA] < 0.25 * h * w:
         return None
-    pts = cv2.findNonZero((labels == big).astype(np.uint8))
+    body = (labels == big).astype(np.uint8)
+    # The hull of the body's outline is the hull of the body, from far fewer points.
+    contours, _ = cv2.findContours(body, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     hull = np.zeros_like(mask)
-    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 255)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(contours)), 255)
     hull = cv2.erode(hull, np.ones((3, 3), np.uint8))
     if cv2.countNonZero(hull) > 0.97 * h * w:
         return None
@@ -428,14 +431,21 @@ def _char_shaped(b: Blob) -> bool:
 def _best_line(blobs: list[Blob]) -> tuple[Blob, ...]:
     """Largest set of similar-height character-shaped blobs on one straight line."""
     cands = [b for b in blobs if 0.08 * b.h <= b.w <= 4.5 * b.h]  # wide: touching chars
+    centres = [(b.cx, b.cy) for b in cands]
     best: tuple[Blob, ...] = ()
     best_score = 0.0
+    seen: set[tuple] = set()  # many anchors of one row find the same members
     for anchor in (b for b in cands if _char_shaped(b)):
+        ax, ay, tol = anchor.cx, anchor.cy, 0.3 * anchor.h
+        similar = [i for i, b in enumerate(cands) if 0.78 * anchor.h <= b.h <= 1.28 * anchor.h]
         for slope in (-TAN_15, -0.13, 0.0, 0.13, TAN_15):
-            members = [b for b in cands
-                       if 0.78 * anchor.h <= b.h <= 1.28 * anchor.h
-                       and abs(b.cy - anchor.cy - slope * (b.cx - anchor.cx)) <= 0.3 * anchor.h]
-            row = _dedupe(members, anchor.h)
+            members = tuple(i for i in similar
+                            if abs(centres[i][1] - ay - slope * (centres[i][0] - ax)) <= tol)
+            key = (anchor.h, members)
+            if key in seen:
+                continue
+            seen.add(key)
+            row = _dedupe([cands[i] for i in members], anchor.h)
             score = _line_score(row)
             if score > best_score:
                 best, best_score = row, score
@@ -454,13 +464,24 @@ def _dedupe(members: list[Blob], ref_h: float) -> tuple[Blob, ...]:
 
 
 def _line_score(row: tuple[Blob, ...]) -> float:
+    # Plain Python: called for every anchor and slope, on a handful of blobs, where
+    # numpy's per-call overhead was a third of segmentation's time.
     if len(row) < 2 and not (row and row[0].w > 1.2 * row[0].h):
         return 0.0
-    hs = np.array([b.h for b in row], np.float64)
-    spread = hs.std() / hs.mean()
-    gaps = np.diff([b.cx for b in row])
-    regular = 1.0 if len(gaps) < 2 else 1.0 / (1.0 + np.std(gaps) / (np.mean(gaps) + 1e-6))
-    return len(row) * float(np.sqrt(hs.mean())) * (1.0 - spread) * (0.5 + 0.5 * regular)
+    spread = _std([b.h for b in row]) / _mean([b.h for b in row])
+    gaps = [b.cx - a.cx for a, b in zip(row, row[1:])]
+    regular = 1.0 if len(gaps) < 2 else 1.0 / (1.0 + _std(gaps) / (_mean(gaps) + 1e-6))
+    return len(row) * math.sqrt(_mean([b.h for b in row])) * (1.0 - spread) * (0.5 + 0.5 * regular)
+
+
+def _mean(xs: list[float]) -> float:
+    return sum(xs) / len(xs)
+
+
+def _std(xs: list[float]) -> float:
+    """Population standard deviation (numpy's default)."""
+    m = _mean(xs)
+    return math.sqrt(sum((x - m) ** 2 for x in xs) / len(xs))
 
 
 def _best_column(blobs: list[Blob]) -> tuple[Blob, ...]:
