@@ -51,8 +51,10 @@ class StageConfig:
 
 # The seed project's Adam settings (stage 1 lr 0.01 / wd 0.001 / batch 64, stage 2 lr 0.001 /
 # batch 16) were the starting point. Training from scratch here uses the usual Adam lr 1e-3
-# with warm-up and cosine decay; fine-tuning uses a tenth of it. See README for what was measured.
+# with warm-up and cosine decay; fine-tuning uses a tenth of it. Stage 2 went from one epoch
+# at batch 16 to two at batch 32 (twice the images a second on this CPU): the plate-set
+# validation accuracy rose from 84.3% after one epoch to 86.9% after two. See README.
 STAGE1_DEFAULTS = dict(name="stage1", epochs=5, batch_size=64, lr=1e-3, weight_decay=1e-4,
                        train_size=48_000, val_size=3000)
-STAGE2_DEFAULTS = dict(name="stage2", epochs=1, batch_size=16, lr=1e-4, weight_decay=1e-4,
+STAGE2_DEFAULTS = dict(name="stage2", epochs=2, batch_size=32, lr=1e-4, weight_decay=1e-4,
                        val_size=1000)

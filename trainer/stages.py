@@ -96,6 +96,10 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     return Path(out)
 
 
+INT8_RECIPE = ("static QDQ per-channel: uint8 activations, int8 weights; "
+               "first convolution and classifier in float")
+
+
 def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics, prior) -> None:
     import onnxruntime as ort
 
@@ -116,7 +120,7 @@ def _try_int8(out: Path, x, y, fp32_acc, pre, temperature, training, metrics, pr
                              "mean": pre.mean, "std": pre.std, "temperature": temperature,
                              "class_prior": prior, "training": training,
                              "metrics": {**metrics, "val_acc_int8": round(acc8, 4),
-                                         "quantization": "static QDQ per-channel int8"}})
+                                         "quantization": INT8_RECIPE}})
     else:
         q.unlink(missing_ok=True)
 
