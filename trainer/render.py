@@ -236,7 +236,9 @@ def _layout(rows: list[str], path: str, cap: int, style: str, rng: np.random.Gen
     touching = rng.random() < 0.08
     look = _Look(gap=cap * (rng.uniform(-0.06, 0.0) if touching else rng.uniform(0.05, 0.25)),
                  space=cap * rng.uniform(0.3, 0.8),
-                 sx=rng.uniform(0.8, 1.15) * (1.15 if style == "hk_two_row" else 1.0),
+                 # Down to 0.65: US plate fonts are condensed (narrow W and M were read
+                 # as H and N on plates-dev when the plates drawn stopped at 0.8).
+                 sx=rng.uniform(0.65, 1.15) * (1.15 if style == "hk_two_row" else 1.0),
                  weight=int(rng.choice([-1, 0, 1], p=[0.15, 0.7, 0.15])) * (1 if cap < 50 else 2),
                  fixed=bool(rng.random() < 0.4))
     top, bottom = cap * rng.uniform(0.08, 0.3), cap * rng.uniform(0.08, 0.3)
