@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from plate_gui.core.atomic import atomic_write_text
-from plate_gui.core.charset import CHARSET, JUNK, PLATE_CHARS
+from plate_gui.core.charset import JUNK, PLATE_CHARS
 from plate_gui.core.imageio import to_gray
 from plate_gui.core.segmentation import segment_candidates
 
@@ -30,20 +30,23 @@ MATCH_IOU = 0.4
 MATCH_COVER = 0.7  # share of the true character a found box must cover
 
 
-def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    """Intersection over union of two (x, y, w, h) boxes."""
+def _intersection(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """Area shared by two (x, y, w, h) boxes."""
     ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = ix * iy
+    return ix * iy
+
+
+def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    inter = _intersection(a, b)
     union = a[2] * a[3] + b[2] * b[3] - inter
     return inter / union if union else 0.0
 
 
 def coverage(box: tuple[int, int, int, int], truth: tuple[int, int, int, int]) -> float:
     """Share of ``truth``'s area inside ``box`` (both x, y, w, h)."""
-    ix = max(0, min(box[0] + box[2], truth[0] + truth[2]) - max(box[0], truth[0]))
-    iy = max(0, min(box[1] + box[3], truth[1] + truth[3]) - max(box[1], truth[1]))
-    return ix * iy / max(1, truth[2] * truth[3])
+    return _intersection(box, truth) / max(1, truth[2] * truth[3])
 
 
 def label_segments(found: list[tuple[int, int, int, int]], truth: list[tuple[int, int, int, int]],
@@ -145,6 +148,4 @@ def plate_char_prior(samples: int = 40_000, seed: int = 0) -> list[float]:
                 counts[ch] += 1
     freq = np.array([max(counts[c], 1) for c in PLATE_CHARS], np.float64)
     freq /= freq.mean()
-    prior = [round(float(v), 4) for v in freq] + [1.0]
-    assert len(prior) == len(CHARSET) and CHARSET.endswith(JUNK)
-    return prior
+    return [round(float(v), 4) for v in freq] + [1.0]  # CHARSET is PLATE_CHARS + JUNK
