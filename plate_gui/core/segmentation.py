@@ -468,10 +468,12 @@ def _line_score(row: tuple[Blob, ...]) -> float:
     # numpy's per-call overhead was a third of segmentation's time.
     if len(row) < 2 and not (row and row[0].w > 1.2 * row[0].h):
         return 0.0
-    spread = _std([b.h for b in row]) / _mean([b.h for b in row])
+    hs = [b.h for b in row]
+    mean_h = _mean(hs)
+    spread = _std(hs) / mean_h
     gaps = [b.cx - a.cx for a, b in zip(row, row[1:])]
     regular = 1.0 if len(gaps) < 2 else 1.0 / (1.0 + _std(gaps) / (_mean(gaps) + 1e-6))
-    return len(row) * math.sqrt(_mean([b.h for b in row])) * (1.0 - spread) * (0.5 + 0.5 * regular)
+    return len(row) * math.sqrt(mean_h) * (1.0 - spread) * (0.5 + 0.5 * regular)
 
 
 def _mean(xs: list[float]) -> float:
