@@ -94,6 +94,8 @@ def _shape(ch: str, path: str, cap: int, sx: float, weight: int, broken: float,
         (alpha HxW float32 0..1, x offset, y offset from the cap line).
     """
     base, top = _glyph(path, cap, ch)
+    if ch in ROUNDED_RING_CHARS and rng.random() < ROUNDED_RING_SHARE:
+        base = _rounded_ring(base.shape, rng)
     h, w = base.shape
     g = cv2.resize(base, (max(1, round(w * sx)), h), interpolation=cv2.INTER_LINEAR)
     pad = max(0, weight)
@@ -109,6 +111,39 @@ def _shape(ch: str, path: str, cap: int, sx: float, weight: int, broken: float,
             y0, x0 = ys[i] - (r if vertical else t), xs[i] - (t if vertical else r)
             g[max(0, y0):y0 + 2 * (r if vertical else t), max(0, x0):x0 + 2 * (t if vertical else r)] = 0
     return g.astype(np.float32) / 255.0, -pad, top - pad
+
+
+# Brazilian (Mandatory font) and many US plates draw O and 0 as rounded rectangles with
+# straight sides; no packaged font does, and plates-dev's BR O was read as Q or D.
+ROUNDED_RING_CHARS = "O0"
+ROUNDED_RING_SHARE = 0.3
+
+
+def _rounded_ring(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A rounded-rectangle ring (``HxW uint8``, 255 = ink) filling ``shape``: the font's
+    own O or 0 keeps its height and width (0 narrower than O), only the outline changes."""
+    h, w = shape
+    ring = np.zeros((h, w), np.uint8)
+    stroke = max(1, round(min(h, w) * rng.uniform(0.14, 0.26)))
+    radius = max(1, round(min(h, w) * rng.uniform(0.15, 0.5)))
+    outer = _rounded_rect((h, w), 0, radius)
+    inner = _rounded_rect((h, w), stroke, max(0, radius - stroke))
+    ring[(outer > 0) & (inner == 0)] = 255
+    return ring
+
+
+def _rounded_rect(shape: tuple[int, int], inset: int, radius: int) -> np.ndarray:
+    h, w = shape
+    out = np.zeros((h, w), np.uint8)
+    x0, y0, x1, y1 = inset, inset, w - 1 - inset, h - 1 - inset
+    if x1 <= x0 or y1 <= y0:
+        return out
+    r = min(radius, (x1 - x0) // 2, (y1 - y0) // 2)
+    cv2.rectangle(out, (x0 + r, y0), (x1 - r, y1), 255, -1)
+    cv2.rectangle(out, (x0, y0 + r), (x1, y1 - r), 255, -1)
+    for cx, cy in ((x0 + r, y0 + r), (x1 - r, y0 + r), (x0 + r, y1 - r), (x1 - r, y1 - r)):
+        cv2.circle(out, (cx, cy), r, 255, -1)
+    return out
 
 
 def _hull(alpha: np.ndarray, x: float, y: float) -> np.ndarray:
@@ -236,9 +271,11 @@ def _layout(rows: list[str], path: str, cap: int, style: str, rng: np.random.Gen
     touching = rng.random() < 0.08
     look = _Look(gap=cap * (rng.uniform(-0.06, 0.0) if touching else rng.uniform(0.05, 0.25)),
                  space=cap * rng.uniform(0.3, 0.8),
-                 # Down to 0.65: US plate fonts are condensed (narrow W and M were read
-                 # as H and N on plates-dev when the plates drawn stopped at 0.8).
-                 sx=rng.uniform(0.65, 1.15) * (1.15 if style == "hk_two_row" else 1.0),
+                 # Down to 0.45: US plate fonts are condensed (narrow W and M were read
+                 # as H and N on plates-dev when the plates drawn stopped at 0.8, and
+                 # still were at 0.65: California's W is a third as wide as it is high).
+                 sx=_squeeze(rng, 0.45 if style in ("us", "br") else 0.65, 1.15)
+                 * (1.15 if style == "hk_two_row" else 1.0),
                  weight=int(rng.choice([-1, 0, 1], p=[0.15, 0.7, 0.15])) * (1 if cap < 50 else 2),
                  fixed=bool(rng.random() < 0.4))
     top, bottom = cap * rng.uniform(0.08, 0.3), cap * rng.uniform(0.08, 0.3)
@@ -630,6 +667,13 @@ def _cut(canvas: np.ndarray, box: tuple[float, float, float, float], rng: np.ran
     return canvas[y0:y1, x0:x1]
 
 
+def _squeeze(rng: np.random.Generator, lo: float, hi: float) -> float:
+    """Horizontal scale of a glyph: a third of the time condensed into lo..0.75."""
+    if lo < 0.75 and rng.random() < 1 / 3:
+        return float(rng.uniform(lo, 0.75))
+    return float(rng.uniform(0.75, hi))
+
+
 def _char_line(trio: list[str | None], path: str, size: int,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A character between two optional neighbours (None: none there), set like a plate.
@@ -637,7 +681,7 @@ def _char_line(trio: list[str | None], path: str, size: int,
     Returns:
         (ink canvas HxW float32 0..1, the middle glyph's ink hull Nx2).
     """
-    sx = rng.uniform(0.75, 1.2)
+    sx = _squeeze(rng, 0.45, 1.2)
     weight = int(rng.choice([-1, 0, 1], p=[0.2, 0.6, 0.2])) * max(1, size // 32)
     gap = size * (rng.uniform(-0.06, 0.02) if rng.random() < 0.15 else rng.uniform(0.03, 0.3))
     shaped = [None if c is None else _shape(c, path, size, sx, weight, 0.04, rng) for c in trio]
