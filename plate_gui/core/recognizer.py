@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .bands import Band, read_band, two_row_bands
 from .charset import JUNK
 from .errors import ModelLoadError
 from .imageio import ImageSource, load_image, to_gray
@@ -66,6 +67,7 @@ class PlateRecognizer:
         self._prior = None if prior is None else np.asarray(prior, np.float64)
         self._session = _open_session(self.weights_path, threads or _default_threads())
         self._input = self._session.get_inputs()[0].name
+        self._junk = self.meta.charset.index(JUNK) if JUNK in self.meta.charset else -1
         self._check_shapes()
 
     def _check_shapes(self) -> None:
@@ -110,8 +112,10 @@ class PlateRecognizer:
         best, conf = alts[0]
         return CharPrediction(best, conf, alts, conf < self.threshold, box, row)
 
-    def _best_reading(self, cands: list[Segmentation]) -> list[CharPrediction]:
-        """Classify every distinct crop of every candidate once; keep the best reading."""
+    def _best_reading(self, cands: list[Segmentation],
+                      layouts: list[tuple[Band, ...]] = ()) -> list[CharPrediction]:
+        """Classify every distinct crop of every candidate (segmentation readings and
+        band pieces) in one batch; keep the best reading."""
         index: dict[tuple, int] = {}
         crops = []
         for seg in cands:
@@ -120,14 +124,29 @@ class PlateRecognizer:
                 if key not in index:
                     index[key] = len(crops)
                     crops.append(crop)
+        first = len(crops)
+        for bands in layouts:
+            for band in bands:
+                crops.extend(crop for _, crop in band.pieces)
         probs = self.probabilities(crops)
-        best: list[CharPrediction] = []
-        best_score = -np.inf
+        readings = []
         for seg in cands:
             preds = [self._prediction(probs[index[(box.as_tuple(), seg.angle)]], box, row)
                      for box, row in zip(seg.boxes, seg.rows)]
-            chars = [c for c in preds if c.char != JUNK]
-            score = reading_score(chars, len(preds) - len(chars))
+            readings.append([c for c in preds if c.char != JUNK])
+        at = first
+        for bands in layouts:
+            chars: list[CharPrediction] = []
+            for band in bands:
+                band_probs = probs[at:at + len(band.pieces)]
+                at += len(band.pieces)
+                chars += [self._prediction(band_probs[k], band.pieces[k][0], band.row)
+                          for k in read_band(band, band_probs, self._junk)]
+            readings.append([c for c in chars if c.char != JUNK])
+        best: list[CharPrediction] = []
+        best_score = -np.inf
+        for chars in readings:
+            score = reading_score(chars, 0)
             if score > best_score:
                 best, best_score = chars, score
         return best
@@ -150,9 +169,11 @@ class PlateRecognizer:
         t0 = time.perf_counter()
         bgr = load_image(image, name)
         t1 = time.perf_counter()
-        cands = segment_candidates(to_gray(bgr), limit=CANDIDATES)
+        gray = to_gray(bgr)
+        cands = segment_candidates(gray, limit=CANDIDATES)
+        layouts = two_row_bands(gray)
         t2 = time.perf_counter()
-        chars = self._best_reading(cands)
+        chars = self._best_reading(cands, layouts)
         region = region if region is not None else self.region
         chars, used = apply_region(chars, region, self.threshold)
         t3 = time.perf_counter()

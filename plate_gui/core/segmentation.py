@@ -32,6 +32,8 @@ WORK_AREA = 32_000
 MAX_CHARS = 12
 TAN_15 = 0.27
 UPRIGHT_BONUS = 1.15
+TWO_ROW_HEIGHTS = (0.7, 1.3)  # top row / bottom row character height on a two-row plate
+TWO_ROW_SLOTS = 2
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,10 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
         SegmentationError: if the array is not a 2-D or 3-channel uint8 image.
     """
     gray = _as_gray(gray)
-    scale = float(np.clip(np.sqrt(WORK_AREA / gray.size), 0.2, 6.0))
-    work = cv2.resize(gray, None, fx=scale, fy=scale,
-                      interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    work, scale = working_image(gray)
     readings = [(r, work, None, 0.0) for r in _readings(work)]
-    readings += [(r, work, None, 0.0) for r in _two_row_readings(work)]
+    two_rows = [(r, work, None, 0.0) for r in _body_two_row_readings(work) + _two_row_readings(work)]
+    readings += two_rows
     angle = _row_angle(readings[0][0]) if readings else 0.0
     if abs(angle) > 1.5:
         rot, size = _rotation(work.shape, angle)
@@ -137,6 +138,11 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
         readings += [(replace(r, score=r.score * UPRIGHT_BONUS), upright, rot, angle)
                      for r in _readings(upright, work.shape)]
     readings.sort(key=lambda t: -t[0].score)
+    # Two-row readings score low on geometry (their characters are half the plate's
+    # height), so the best of them always reach the classifier.
+    reserved = sorted(two_rows, key=lambda t: -t[0].score)[:TWO_ROW_SLOTS]
+    readings = readings[:limit] + reserved + readings[limit:]
+    limit += len(reserved)
     out: list[Segmentation] = []
     seen: set[tuple] = set()
     for reading, img, rot, ang in readings:
@@ -148,6 +154,15 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
         if len(out) >= limit:
             break
     return out
+
+
+def working_image(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """``gray`` (``HxW uint8``) resized to about ``WORK_AREA`` pixels, and the scale used."""
+    gray = _as_gray(gray)
+    scale = float(np.clip(np.sqrt(WORK_AREA / gray.size), 0.2, 6.0))
+    work = cv2.resize(gray, None, fx=scale, fy=scale,
+                      interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    return work, scale
 
 
 def _rotation(shape: tuple[int, ...], angle: float) -> tuple[np.ndarray, tuple[int, int]]:
@@ -182,7 +197,7 @@ def _finish(gray: np.ndarray, work: np.ndarray, reading: _Reading, scale: float,
             x0, y0 = max(0, b.x - pad), max(0, b.y - pad)
             x1 = min(work.shape[1], b.x + b.w + pad)
             y1 = min(work.shape[0], b.y + b.h + pad)
-            box = _to_original(x0, y0, x1, y1, inv, scale, gray.shape)
+            box = to_original(x0, y0, x1, y1, inv, scale, gray.shape)
             if box is None:
                 continue
             boxes.append(box)
@@ -191,8 +206,10 @@ def _finish(gray: np.ndarray, work: np.ndarray, reading: _Reading, scale: float,
     return Segmentation(tuple(boxes), tuple(rows), tuple(crops), angle, reading.light_on_dark)
 
 
-def _to_original(x0: int, y0: int, x1: int, y1: int, inv: np.ndarray | None, scale: float,
-                 shape: tuple[int, ...]) -> Box | None:
+def to_original(x0: int, y0: int, x1: int, y1: int, inv: np.ndarray | None, scale: float,
+                shape: tuple[int, ...]) -> Box:
+    """A working-scale box (rotated back by ``inv`` when given) in the input image's
+    coordinates: the bounding box of its corners, clipped to ``shape``, never empty."""
     pts = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float64)
     if inv is not None:
         pts = pts @ inv[:, :2].T + inv[:, 2]
@@ -217,7 +234,7 @@ def _row_angle(reading: _Reading) -> float:
     return float(np.degrees(np.arctan(slope)))
 
 
-def binarizations(work: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+def binarizations(work: np.ndarray, flat: bool = False) -> list[tuple[np.ndarray, bool]]:
     """The candidate ink masks of a working-scale plate.
 
     Args:
@@ -244,7 +261,52 @@ def binarizations(work: np.ndarray) -> list[tuple[np.ndarray, bool]]:
         # Thin bridges join characters to each other and to the frame: erode them away.
         out.append((cv2.erode(otsu, np.ones((3, 3), np.uint8)), light))
         out.append((cv2.erode(local, np.ones((3, 3), np.uint8)), light))
+        if flat:
+            out.append((flattened_ink(work, light)[0], light))
     return out
+
+
+def flattened_ink(work: np.ndarray, light: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """An ink mask made robust to shade, frame and rims.
+
+    The uneven light is divided out first (shade across a plate hides whole
+    characters from a global threshold): the background is the image with its
+    strokes opened away (a top-hat). The Otsu mask of what is left is clipped to
+    the plate body, kept clear of its edge, and loses its long straight lines.
+
+    Args:
+        work: ``HxW uint8`` gray.
+        light: True for light ink on a dark plate.
+
+    Returns:
+        ``(mask, hull)``: ``HxW uint8`` masks (255 = ink; inside the body); hull is
+        None when no plate body stands out (the mask is then not clipped).
+    """
+    blur = cv2.GaussianBlur(work, (3, 3), 0)
+    ink = blur if light else 255 - blur
+    k = max(5, round(0.2 * min(work.shape))) | 1
+    bg = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    flat = cv2.normalize(cv2.subtract(ink, bg), None, 0, 255, cv2.NORM_MINMAX)
+    _, mask = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    hull = plate_hull(mask)
+    if hull is not None:
+        # Away from the body's edge: the frame's inner rim is not a character.
+        e = max(3, round(0.035 * min(work.shape)))
+        hull = cv2.erode(hull, np.ones((e, e), np.uint8))
+        mask = cv2.bitwise_and(mask, hull)
+    return _without_rims(mask), hull
+
+
+def _without_rims(mask: np.ndarray) -> np.ndarray:
+    """The mask less its long straight lines: a run of ink a third of the plate wide,
+    or nearly its full height, is a frame rim or a bar, never a character's stroke."""
+    h, w = mask.shape
+    # Thickened up and down first, so that a rim tilted by perspective still holds
+    # a straight horizontal run.
+    thick = cv2.dilate(mask, np.ones((5, 1), np.uint8))
+    flat = cv2.morphologyEx(thick, cv2.MORPH_OPEN, np.ones((1, max(3, w // 3)), np.uint8))
+    tall = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((max(3, int(0.92 * h)), 1), np.uint8))
+    return cv2.subtract(mask, cv2.bitwise_or(flat, tall))
 
 
 def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
@@ -260,6 +322,13 @@ def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
     Returns:
         The clipped mask, or None when no plate body stands out (nothing to clip).
     """
+    hull = plate_hull(mask)
+    return None if hull is None else cv2.bitwise_and(mask, hull)
+
+
+def plate_hull(mask: np.ndarray) -> np.ndarray | None:
+    """The plate body's convex hull (``HxW uint8``, 255 inside), slightly eroded, or
+    None when no body stands out (see ``clip_to_plate``)."""
     h, w = mask.shape
     n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - mask, connectivity=4)
     if n < 2:
@@ -275,7 +344,7 @@ def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
     hull = cv2.erode(hull, np.ones((3, 3), np.uint8))
     if cv2.countNonZero(hull) > 0.97 * h * w:
         return None
-    return cv2.bitwise_and(mask, hull)
+    return hull
 
 
 def _two_row_readings(work: np.ndarray, per_row: int = 2) -> list[_Reading]:
@@ -304,9 +373,65 @@ def _two_row_readings(work: np.ndarray, per_row: int = 2) -> list[_Reading]:
     for top in halves[0]:
         for bottom in halves[1]:
             rows = (_clip_rows(top, 0, split), _clip_rows(bottom, split, h))
-            if rows[0] and rows[1]:
+            if _two_row_shaped(*rows):
                 out.append(_Reading(rows, _score(rows, work.shape), False))
     return out
+
+
+def _body_two_row_readings(work: np.ndarray) -> list[_Reading]:
+    """Readings of a squarish plate's body cut into two rows by its ink profile.
+
+    Each ink mask is clipped to the plate body (so the dark surround and frame go),
+    cut along the body's least-inked line between 30% and 70% of its height (top
+    and bottom characters often touch), and each half is read as one row.
+    """
+    h, w = work.shape
+    if not 1.0 <= w / h <= 2.8:
+        return []
+    out = []
+    for mask, light in binarizations(work, flat=True):
+        hull = plate_hull(mask)
+        if hull is None:
+            body, (y0, y1, x0, x1) = mask, (0, h, -w, 2 * w)  # no body: keep all, no edges
+        else:
+            body = cv2.bitwise_and(mask, hull)
+            ys, xs = np.nonzero(hull.any(axis=1))[0], np.nonzero(hull.any(axis=0))[0]
+            if ys.size < 16:
+                continue
+            y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
+        edge = max(2, (min(x1, w) - max(x0, 0)) // 50)
+        inner = body[y0:y1, max(0, x0) + w // 10:min(w, x1) - w // 10]
+        profile = (inner > 0).sum(axis=1)
+        lo, hi = int(0.3 * (y1 - y0)), int(0.7 * (y1 - y0))
+        if hi - lo < 2:
+            continue
+        split = y0 + lo + int(np.argmin(profile[lo:hi]))
+        cut = body.copy()
+        cut[split - 1:split + 1] = 0
+        blobs = components(cut)
+        rows = []
+        for top, bottom in ((y0, split), (split, y1)):
+            half = bottom - top
+            inside = [b for b in blobs if b.y >= top - 1 and b.y + b.h <= bottom + 1
+                      and 0.4 * half <= b.h and b.x > x0 + edge and b.x + b.w < x1 - edge]
+            row = _best_line(inside)
+            rows.append(split_wide(row, cut) if row else row)
+        if _two_row_shaped(rows[0], rows[1]) and len(rows[0]) + len(rows[1]) <= MAX_CHARS:
+            rows_t = (tuple(rows[0]), tuple(rows[1]))
+            out.append(_Reading(rows_t, _score(rows_t, work.shape), light))
+    return sorted(out, key=lambda r: -r.score)
+
+
+def _two_row_shaped(top: tuple[Blob, ...], bottom: tuple[Blob, ...]) -> bool:
+    """Two rows of one plate's characters: both there, of about the same height.
+
+    A US plate's state name over its characters is not a two-row plate (its letters
+    are half as high): read as one, it took exact US plates from 63% to 54%.
+    """
+    if not top or not bottom:
+        return False
+    ratio = float(np.median([b.h for b in top])) / float(np.median([b.h for b in bottom]))
+    return TWO_ROW_HEIGHTS[0] <= ratio <= TWO_ROW_HEIGHTS[1]
 
 
 def _clip_rows(row: tuple[Blob, ...], y0: int, y1: int) -> tuple[Blob, ...]:
