@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .results import Box
@@ -65,7 +66,7 @@ def two_row_bands(gray: np.ndarray) -> list[tuple[Band, ...]]:
     ratio = (rows[0][1] - rows[0][0]) / (rows[1][1] - rows[1][0])
     if not TWO_ROW_HEIGHTS[0] <= ratio <= TWO_ROW_HEIGHTS[1]:
         return []
-    bands = tuple(_band(gray, work, mask, scale, r, y0, y1) for r, (y0, y1) in enumerate(rows))
+    bands = tuple(_band(gray, work, mask, hull, scale, r, y0, y1) for r, (y0, y1) in enumerate(rows))
     return [bands] if all(b.pieces for b in bands) else []
 
 
@@ -97,21 +98,42 @@ def _two_rows(mask: np.ndarray, hull: np.ndarray | None) -> tuple[tuple[int, int
     split = lo + int(np.argmin(profile[lo:hi]))
     rows = []
     for a, b in ((y0, split), (split, y1)):
-        part = profile[a:b]
-        if part.size < 4 or part.max() <= 0:
+        extent = _row_extent(mask[a:b])
+        if extent is None:
             return None
-        inked = np.nonzero(part >= 0.2 * part.max())[0]
-        ra, rb = a + int(inked[0]), a + int(inked[-1]) + 1
+        ra, rb = a + extent[0], a + extent[1]
         if rb - ra < 0.15 * (y1 - y0):
             return None
         rows.append((ra, rb))
     return tuple(rows)
 
 
-def _band(gray: np.ndarray, work: np.ndarray, mask: np.ndarray, scale: float, row: int,
-          y0: int, y1: int) -> Band:
-    """Candidate cuts and pieces of the text row ``y0..y1`` (working scale)."""
+def _row_extent(part: np.ndarray) -> tuple[int, int] | None:
+    """Top and bottom of the characters in one row's strip: the median extent of its
+    character-sized components (a rim, screws or the surround reach further)."""
+    h, w = part.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
+    tops, bottoms = [], []
+    for x, y, bw, bh, _ in stats[1:n]:
+        if bh >= 0.3 * h and bw <= 3 * bh and x > 0 and x + bw < w:
+            tops.append(y)
+            bottoms.append(y + bh)
+    if not tops:
+        return None
+    top, bottom = float(np.median(tops)), float(np.median(bottoms))
+    grow = 0.06 * (bottom - top)
+    return max(0, int(top - grow)), min(h, int(np.ceil(bottom + grow)))
+
+
+def _band(gray: np.ndarray, work: np.ndarray, mask: np.ndarray, hull: np.ndarray | None,
+          scale: float, row: int, y0: int, y1: int) -> Band:
+    """Candidate cuts and pieces of the text row ``y0..y1`` (working scale).
+
+    Ink cut off by the body's left or right edge is the frame's corner or rim (read
+    as L, I or J on plates-dev), never a character: no piece may touch it."""
     bh = max(1, y1 - y0)
+    inside = np.nonzero(hull[y0:y1].any(axis=0))[0] if hull is not None else np.arange(mask.shape[1])
+    left, right = (int(inside[0]), int(inside[-1]) + 1) if inside.size else (0, mask.shape[1])
     strip = mask[y0:y1] > 0
     profile = strip.sum(axis=0).astype(np.float64)
     # Columns crossed by only a sliver of ink (a rim's remains, a screw's edge) count
@@ -129,7 +151,7 @@ def _band(gray: np.ndarray, work: np.ndarray, mask: np.ndarray, scale: float, ro
             if b - a < MIN_PIECE_W * bh:
                 continue
             piece = _piece(strip, a, b, bh)
-            if piece is None:
+            if piece is None or piece[0] <= left + 1 or piece[2] >= right - 1:
                 continue
             if piece in seen:
                 spans.append((i, j, seen[piece]))

@@ -288,7 +288,10 @@ def flattened_ink(work: np.ndarray, light: bool) -> tuple[np.ndarray, np.ndarray
     bg = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     flat = cv2.normalize(cv2.subtract(ink, bg), None, 0, 255, cv2.NORM_MINMAX)
     _, mask = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    hull = plate_hull(mask)
+    # The body is found on the plain threshold: flattening takes the dark surround
+    # away with the shade, and with it the body's outline.
+    _, plain = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    hull = plate_hull(plain)
     if hull is not None:
         # Away from the body's edge: the frame's inner rim is not a character.
         e = max(3, round(0.035 * min(work.shape)))
