@@ -95,6 +95,10 @@ def _auto(chars: list[CharPrediction],
     ``AUTO_MARGIN`` times the raw reading's: a look-alike swap the classifier found
     nearly as likely, never a rewrite it was sure against.
     """
+    if _hk_two_row(chars):
+        best, _ = _best_fit(chars, "hk")
+        if best is not None:
+            return _relabel(chars, best, threshold), "hk"
     raw = 1.0
     for c in chars:
         raw *= c.confidence
@@ -106,6 +110,15 @@ def _auto(chars: list[CharPrediction],
     if picked is None or score < AUTO_MARGIN * raw:
         return chars, None
     return _relabel(chars, picked, threshold), region
+
+
+def _hk_two_row(chars: list[CharPrediction]) -> bool:
+    """Two rows of one or two letters over up to four characters: the layout of a Hong
+    Kong two-row plate, whose rules then hold whatever the classifier preferred
+    (its bar-shaped 1 reads as I)."""
+    top = sum(c.row == 0 for c in chars)
+    bottom = sum(c.row == 1 for c in chars)
+    return top + bottom == len(chars) and 1 <= top <= 2 and 1 <= bottom <= 4
 
 
 def _best_allowed(c: CharPrediction, kind: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from plate_gui.core.results import CharPrediction
@@ -93,3 +95,31 @@ def test_no_region_leaves_even_impossible_readings(region):
     chars = [_c(("Q", 0.9)), _c(("I", 0.9)), _c(("O", 0.9))]
     out, used = apply_region(chars, region, 0.5)
     assert out is chars and used is None
+
+
+def _rowed(row, *alts):
+    c = _c(*alts)
+    return CharPrediction(c.char, c.confidence, c.alternatives, c.failed, None, row)
+
+
+def test_auto_reads_a_two_row_plate_of_two_letters_over_digits_as_hong_kong():
+    # AH over I986: the classifier is sure of the bar-shaped I, which fits EU's LLLDDD
+    chars = [_rowed(0, ("A", 0.99), ("4", 0.01)), _rowed(0, ("H", 0.99), ("N", 0.01)),
+             _rowed(1, ("I", 0.995), ("1", 0.004)), _rowed(1, ("9", 0.99), ("8", 0.01)),
+             _rowed(1, ("8", 0.99), ("B", 0.01)), _rowed(1, ("6", 0.99), ("G", 0.01))]
+    out, used = apply_region(chars, "auto", 0.5)
+    assert (used, "".join(c.char for c in out)) == ("hk", "AH1986")
+    # the same characters on one row are left as read: nothing says Hong Kong
+    flat = [replace(c, row=0) for c in chars]
+    out, used = apply_region(flat, "auto", 0.5)
+    assert "".join(c.char for c in out) == "AHI986"
+
+
+@pytest.mark.parametrize("rows", [(3, 4), (2, 5), (0, 6)])
+def test_auto_two_row_hong_kong_layout_needs_its_counts(rows):
+    top, bottom = rows
+    chars = ([_rowed(0, ("A", 0.99), ("4", 0.01))] * top
+             + [_rowed(1, ("I", 0.995), ("1", 0.004))] * bottom)
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used != "hk"
+    assert "1" not in "".join(c.char for c in out)
