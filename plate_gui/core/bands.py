@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .masks import flattened_ink
 from .results import Box
-from .segmentation import TWO_ROW_HEIGHTS, flattened_ink, to_original, working_image
+from .segmentation import TWO_ROW_HEIGHTS, to_original, working_image
 
 MIN_PIECE_W = 0.12  # piece width limits, in band heights
 MAX_PIECE_W = 1.05

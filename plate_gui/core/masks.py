@@ -1,0 +1,125 @@
+"""Ink masks of a plate: the binarizations segmentation reads, and the plate body.
+
+Pure OpenCV: ``HxW uint8`` gray in, ``HxW uint8`` masks out (ink = 255).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def binarizations(work: np.ndarray, flat: bool = False) -> list[tuple[np.ndarray, bool]]:
+    """The candidate ink masks of a working-scale plate.
+
+    Args:
+        work: ``HxW uint8`` gray.
+
+    Returns:
+        ``(mask, light_on_dark)`` pairs; masks are ``HxW uint8`` with ink = 255.
+    """
+    h, w = work.shape
+    block = int(min(h, w) * 0.5) | 1
+    block = max(block, 11)
+    blur = cv2.GaussianBlur(work, (3, 3), 0)
+    out = []
+    for light in (False, True):
+        img = blur if light else 255 - blur  # ink is bright in ``img``
+        _, otsu = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        local = cv2.adaptiveThreshold(img, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+                                      cv2.THRESH_BINARY, block, -4)
+        for mask in (otsu, local):
+            out.append((mask, light))
+            clipped = clip_to_plate(mask)
+            if clipped is not None:
+                out.append((clipped, light))
+        # Thin bridges join characters to each other and to the frame: erode them away.
+        out.append((cv2.erode(otsu, np.ones((3, 3), np.uint8)), light))
+        out.append((cv2.erode(local, np.ones((3, 3), np.uint8)), light))
+        if flat:
+            out.append((flattened_ink(work, light)[0], light))
+    return out
+
+
+def flattened_ink(work: np.ndarray, light: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """An ink mask made robust to shade, frame and rims.
+
+    The uneven light is divided out first (shade across a plate hides whole
+    characters from a global threshold): the background is the image with its
+    strokes opened away (a top-hat). The Otsu mask of what is left is clipped to
+    the plate body, kept clear of its edge, and loses its long straight lines.
+
+    Args:
+        work: ``HxW uint8`` gray.
+        light: True for light ink on a dark plate.
+
+    Returns:
+        ``(mask, hull)``: ``HxW uint8`` masks (255 = ink; inside the body); hull is
+        None when no plate body stands out (the mask is then not clipped).
+    """
+    blur = cv2.GaussianBlur(work, (3, 3), 0)
+    ink = blur if light else 255 - blur
+    k = max(5, round(0.2 * min(work.shape))) | 1
+    bg = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    flat = cv2.normalize(cv2.subtract(ink, bg), None, 0, 255, cv2.NORM_MINMAX)
+    _, mask = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    # The body is found on the plain threshold: flattening takes the dark surround
+    # away with the shade, and with it the body's outline.
+    _, plain = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    hull = plate_hull(plain)
+    if hull is not None:
+        # Away from the body's edge: the frame's inner rim is not a character.
+        e = max(3, round(0.035 * min(work.shape)))
+        hull = cv2.erode(hull, np.ones((e, e), np.uint8))
+        mask = cv2.bitwise_and(mask, hull)
+    return _without_rims(mask), hull
+
+
+def _without_rims(mask: np.ndarray) -> np.ndarray:
+    """The mask less its long straight lines: a run of ink a third of the plate wide,
+    or nearly its full height, is a frame rim or a bar, never a character's stroke."""
+    h, w = mask.shape
+    # Thickened up and down first, so that a rim tilted by perspective still holds
+    # a straight horizontal run.
+    thick = cv2.dilate(mask, np.ones((5, 1), np.uint8))
+    flat = cv2.morphologyEx(thick, cv2.MORPH_OPEN, np.ones((1, max(3, w // 3)), np.uint8))
+    tall = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((max(3, int(0.92 * h)), 1), np.uint8))
+    return cv2.subtract(mask, cv2.bitwise_or(flat, tall))
+
+
+def clip_to_plate(mask: np.ndarray) -> np.ndarray | None:
+    """Keep only the ink inside the plate's body, cutting characters off the frame.
+
+    The plate body is the largest non-ink component; its convex hull (which takes
+    in characters that notch its edge) bounds the characters. Characters touching
+    the plate's edge are otherwise one component with the dark surround.
+
+    Args:
+        mask: ``HxW uint8`` ink mask (255 = ink).
+
+    Returns:
+        The clipped mask, or None when no plate body stands out (nothing to clip).
+    """
+    hull = plate_hull(mask)
+    return None if hull is None else cv2.bitwise_and(mask, hull)
+
+
+def plate_hull(mask: np.ndarray) -> np.ndarray | None:
+    """The plate body's convex hull (``HxW uint8``, 255 inside), slightly eroded, or
+    None when no body stands out (see ``clip_to_plate``)."""
+    h, w = mask.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - mask, connectivity=4)
+    if n < 2:
+        return None
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[big, cv2.CC_STAT_AREA] < 0.25 * h * w:
+        return None
+    body = (labels == big).astype(np.uint8)
+    # The hull of the body's outline is the hull of the body, from far fewer points.
+    contours, _ = cv2.findContours(body, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = np.zeros_like(mask)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.concatenate(contours)), 255)
+    hull = cv2.erode(hull, np.ones((3, 3), np.uint8))
+    if cv2.countNonZero(hull) > 0.97 * h * w:
+        return None
+    return hull
