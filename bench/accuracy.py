@@ -61,6 +61,16 @@ def calibration(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> dict:
             "high_conf_accuracy": float(right[high].mean()) if high.any() else 1.0}
 
 
+# ``--region row``: the preset an operator in that place would choose (Spain: EU).
+ROW_PRESETS = {"us": "us", "eu": "eu", "es": "eu", "br": "br", "hk": "hk"}
+
+
+def _region_for(row: dict, region: str | None) -> str | None:
+    if region != "row":
+        return region
+    return ROW_PRESETS.get(row["region"], "auto")
+
+
 def run_plates(rec: PlateRecognizer, labels: Path, region: str | None) -> dict:
     with open(labels, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -69,7 +79,7 @@ def run_plates(rec: PlateRecognizer, labels: Path, region: str | None) -> dict:
     for row in rows:
         truth = row["text"].upper()
         try:
-            res = rec.recognize(labels.parent / row["file"], region=region)
+            res = rec.recognize(labels.parent / row["file"], region=_region_for(row, region))
             raw, text = res.raw_text, res.text
             fails = sum(c.failed for c in res.chars)
             if len(res.chars) == len(truth):
@@ -171,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("labels", nargs="?", type=Path, default=DEFAULT_LABELS)
     p.add_argument("--weights", type=Path, default=None)
-    p.add_argument("--region", default="auto", help="plate-format rules (default auto, as the app)")
+    p.add_argument("--region", default="auto",
+                   help="plate-format rules: auto (the app's default), none, a region, or row "
+                        "(each plate's own region's preset, as an operator there would set it)")
     p.add_argument("--chars", type=Path, default=DEFAULT_CHARS)
     p.add_argument("--check-floors", action="store_true")
     p.add_argument("--json", type=Path, default=None)

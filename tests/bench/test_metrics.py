@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.accuracy import calibration, check_floors, levenshtein
+from bench.accuracy import _region_for, calibration, check_floors, levenshtein
 
 
 @pytest.mark.parametrize("a, b, d", [("", "", 0), ("GV5679", "GV5679", 0), ("GV5679", "GV567", 1),
@@ -38,3 +38,11 @@ def test_floors():
     msgs = check_floors(res, bad)
     assert len(msgs) == 3 and any("exact on all" in m for m in msgs)
     assert any("calibration" in m for m in msgs) and any("chars-real" in m for m in msgs)
+
+
+@pytest.mark.parametrize("plate_region, asked, used", [
+    ("hk", "row", "hk"), ("es", "row", "eu"), ("intl", "row", "auto"), ("hk", "auto", "auto"),
+    ("us", None, None),
+])
+def test_region_per_row(plate_region, asked, used):
+    assert _region_for({"region": plate_region}, asked) == used
