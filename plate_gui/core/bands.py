@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .masks import flattened_ink
+from .masks import flattened_ink, least_inked_row
 from .results import Box
 from .segmentation import TWO_ROW_HEIGHTS, to_original, working_image
 
@@ -91,12 +91,9 @@ def _two_rows(mask: np.ndarray, hull: np.ndarray | None) -> tuple[tuple[int, int
         y0, y1 = int(ys[0]), int(ys[-1]) + 1
     else:
         y0, y1 = 0, h
-    centre = mask[:, w // 8: w - w // 8] > 0
-    profile = centre.sum(axis=1).astype(np.float64)
-    lo, hi = y0 + int(0.3 * (y1 - y0)), y0 + int(0.7 * (y1 - y0))
-    if hi - lo < 2:
+    split = least_inked_row(mask, y0, y1, w // 8, w - w // 8)
+    if split is None:
         return None
-    split = lo + int(np.argmin(profile[lo:hi]))
     rows = []
     for a, b in ((y0, split), (split, y1)):
         extent = _row_extent(mask[a:b])

@@ -123,3 +123,13 @@ def plate_hull(mask: np.ndarray) -> np.ndarray | None:
     if cv2.countNonZero(hull) > 0.97 * h * w:
         return None
     return hull
+
+
+def least_inked_row(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> int | None:
+    """The row between 30% and 70% of ``y0..y1`` crossed by the least ink within
+    columns ``x0..x1``: where a two-row plate's rows part. None when too short."""
+    lo, hi = int(0.3 * (y1 - y0)), int(0.7 * (y1 - y0))
+    if hi - lo < 2:
+        return None
+    profile = (mask[y0:y1, x0:x1] > 0).sum(axis=1)
+    return y0 + lo + int(np.argmin(profile[lo:hi]))

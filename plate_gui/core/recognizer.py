@@ -146,7 +146,7 @@ class PlateRecognizer:
         best: list[CharPrediction] = []
         best_score = -np.inf
         for chars in readings:
-            score = reading_score(chars, 0)
+            score = reading_score(chars)
             if score > best_score:
                 best, best_score = chars, score
         return best
@@ -186,7 +186,7 @@ class PlateRecognizer:
 TYPICAL_MAX_CHARS = 7
 
 
-def reading_score(chars: list[CharPrediction], junk: int) -> float:
+def reading_score(chars: list[CharPrediction]) -> float:
     """How much a reading looks like a plate.
 
     Confident characters count (mean confidence, cubed, so one doubtful cut weighs
@@ -194,7 +194,6 @@ def reading_score(chars: list[CharPrediction], junk: int) -> float:
     readings gain nothing by their extra boxes. Measured on plates-dev against
     the sum of confidences (which rewards over-cutting): 34% exact plates vs 20%.
     """
-    del junk  # junk boxes are dropped; their cost shows as fewer characters
     if not chars:
         return 0.0
     mean = sum(c.confidence for c in chars) / len(chars)

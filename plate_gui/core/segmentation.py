@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 from .errors import SegmentationError
-from .masks import binarizations, plate_hull
+from .masks import binarizations, least_inked_row, plate_hull
 from .results import Box
 
 WORK_AREA = 32_000
@@ -202,10 +202,7 @@ def _finish(gray: np.ndarray, work: np.ndarray, reading: _Reading, scale: float,
             x0, y0 = max(0, b.x - pad), max(0, b.y - pad)
             x1 = min(work.shape[1], b.x + b.w + pad)
             y1 = min(work.shape[0], b.y + b.h + pad)
-            box = to_original(x0, y0, x1, y1, inv, scale, gray.shape)
-            if box is None:
-                continue
-            boxes.append(box)
+            boxes.append(to_original(x0, y0, x1, y1, inv, scale, gray.shape))
             rows.append(r)
             crops.append(np.ascontiguousarray(work[y0:y1, x0:x1]))
     return Segmentation(tuple(boxes), tuple(rows), tuple(crops), angle, reading.light_on_dark)
@@ -292,12 +289,9 @@ def _body_two_row_readings(work: np.ndarray) -> list[_Reading]:
                 continue
             y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
         edge = max(2, (min(x1, w) - max(x0, 0)) // 50)
-        inner = body[y0:y1, max(0, x0) + w // 10:min(w, x1) - w // 10]
-        profile = (inner > 0).sum(axis=1)
-        lo, hi = int(0.3 * (y1 - y0)), int(0.7 * (y1 - y0))
-        if hi - lo < 2:
+        split = least_inked_row(body, y0, y1, max(0, x0) + w // 10, min(w, x1) - w // 10)
+        if split is None:
             continue
-        split = y0 + lo + int(np.argmin(profile[lo:hi]))
         cut = body.copy()
         cut[split - 1:split + 1] = 0
         blobs = components(cut)
