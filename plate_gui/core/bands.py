@@ -16,13 +16,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .masks import flattened_ink, least_inked_row
+from .masks import flattened_ink, row_splits
 from .results import Box
 from .segmentation import TWO_ROW_HEIGHTS, to_original, working_image
 
 MIN_PIECE_W = 0.12  # piece width limits, in band heights
 MAX_PIECE_W = 1.05
 MAX_CUTS = 24
+SPLIT_TRIES = 3  # row-split valleys tried, least ink first
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,6 @@ def two_row_bands(gray: np.ndarray) -> list[tuple[Band, ...]]:
     rows = _two_rows(mask, hull)
     if rows is None:
         return []
-    ratio = (rows[0][1] - rows[0][0]) / (rows[1][1] - rows[1][0])
-    if not TWO_ROW_HEIGHTS[0] <= ratio <= TWO_ROW_HEIGHTS[1]:
-        return []
     bands = tuple(_band(gray, work, mask, hull, scale, r, y0, y1) for r, (y0, y1) in enumerate(rows))
     return [bands] if all(b.pieces for b in bands) else []
 
@@ -84,26 +82,28 @@ def _ink_mask(work: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def _two_rows(mask: np.ndarray, hull: np.ndarray | None) -> tuple[tuple[int, int], ...] | None:
-    """The two text rows' extents, split at the least-inked line of the body's middle."""
+    """The two text rows' extents: split at the body's least-inked valley that leaves
+    two rows of about the same height (``row_splits``), or None."""
     h, w = mask.shape
     if hull is not None:
         ys = np.nonzero(hull.any(axis=1))[0]
         y0, y1 = int(ys[0]), int(ys[-1]) + 1
     else:
         y0, y1 = 0, h
-    split = least_inked_row(mask, y0, y1, w // 8, w - w // 8)
-    if split is None:
-        return None
-    rows = []
-    for a, b in ((y0, split), (split, y1)):
-        extent = _row_extent(mask[a:b])
-        if extent is None:
-            return None
-        ra, rb = a + extent[0], a + extent[1]
-        if rb - ra < 0.15 * (y1 - y0):
-            return None
-        rows.append((ra, rb))
-    return tuple(rows)
+    for split in row_splits(mask, y0, y1, w // 8, w - w // 8)[:SPLIT_TRIES]:
+        rows = []
+        for a, b in ((y0, split), (split, y1)):
+            extent = _row_extent(mask[a:b])
+            if extent is None or extent[1] - extent[0] < 0.15 * (y1 - y0):
+                break
+            rows.append((a + extent[0], a + extent[1]))
+        if len(rows) == 2 and TWO_ROW_HEIGHTS[0] <= _ratio(rows) <= TWO_ROW_HEIGHTS[1]:
+            return tuple(rows)
+    return None
+
+
+def _ratio(rows: list[tuple[int, int]]) -> float:
+    return (rows[0][1] - rows[0][0]) / max(1, rows[1][1] - rows[1][0])
 
 
 def _row_extent(part: np.ndarray) -> tuple[int, int] | None:

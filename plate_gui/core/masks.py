@@ -133,3 +133,37 @@ def least_inked_row(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> int
         return None
     profile = (mask[y0:y1, x0:x1] > 0).sum(axis=1)
     return y0 + lo + int(np.argmin(profile[lo:hi]))
+
+
+def row_splits(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> list[int]:
+    """Rows between 30% and 75% of ``y0..y1`` where a two-row plate's rows may part:
+    the valleys of the ink crossing each row (columns ``x0..x1``), least ink first.
+
+    The least-inked row alone (``least_inked_row``) misleads where the top row has fewer characters than
+    the bottom one (Hong Kong: two letters over four digits): a line through the
+    letters' middles crosses less ink than the gap where they touch the digits.
+
+    Args:
+        mask: ``HxW uint8`` ink mask (255 = ink).
+
+    Returns:
+        Candidate rows (absolute), one per valley; empty when ``y0..y1`` is too short.
+    """
+    lo, hi = int(0.3 * (y1 - y0)), int(0.75 * (y1 - y0))
+    if hi - lo < 2:
+        return []
+    profile = (mask[y0:y1, x0:x1] > 0).sum(axis=1).astype(np.float64)
+    smooth = np.convolve(profile, np.ones(3) / 3, mode="same")
+    valleys: dict[int, float] = {}
+    y = lo
+    while y < hi:
+        # A plateau of equal values is one valley, at its middle.
+        end = y
+        while end + 1 < hi and smooth[end + 1] == smooth[y]:
+            end += 1
+        before = smooth[y - 1] if y > 0 else np.inf
+        after = smooth[end + 1] if end + 1 < len(smooth) else np.inf
+        if smooth[y] <= before and smooth[y] <= after:
+            valleys[y0 + (y + end) // 2] = float(smooth[y])
+        y = end + 1
+    return sorted(valleys, key=lambda r: (valleys[r], r))

@@ -1,0 +1,43 @@
+"""Ink masks and row splits (plate_gui.core.masks)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plate_gui.core.masks import least_inked_row, row_splits
+
+TOUCH = 52  # the row where the top letters' feet touch the digits' heads
+
+
+def _two_letters_over_four_digits() -> np.ndarray:
+    """A Hong Kong-like two-row ink mask (255 = ink): two E-like letters (thin stems,
+    bars at top, middle and foot; rows 12..52) over four heavy digits (rows 53..96),
+    the first letter's foot resting on a digit's head along a short run at ``TOUCH``."""
+    mask = np.zeros((100, 200), np.uint8)
+    for x in (60, 110):  # letters: two 2-px stems and three bars each
+        mask[12:TOUCH, x:x + 2] = 255
+        mask[12:TOUCH, x + 24:x + 26] = 255
+        for y in (12, 30, TOUCH - 4):
+            mask[y:y + 3, x:x + 26] = 255
+    for x in (20, 65, 110, 155):  # digits: solid blocks with a hole
+        mask[TOUCH + 1:96, x:x + 28] = 255
+        mask[TOUCH + 12:86, x + 8:x + 20] = 0
+    mask[TOUCH, 70:80] = 255  # the first letter's foot rests on a digit's head
+    return mask
+
+
+def test_row_splits_find_where_touching_rows_part():
+    mask = _two_letters_over_four_digits()
+    splits = row_splits(mask, 0, 100, 0, 200)
+    # The least-inked row runs through the letters' stems, above the real parting...
+    assert least_inked_row(mask, 0, 100, 0, 200) < TOUCH - 10
+    # ...which is still one of the candidate valleys.
+    assert any(abs(s - TOUCH) <= 1 for s in splits), splits
+    profile = (mask > 0).sum(axis=1)
+    assert [profile[s] for s in splits] == sorted(profile[s] for s in splits)  # least ink first
+
+
+def test_row_splits_of_a_short_or_blank_range():
+    mask = np.zeros((40, 40), np.uint8)
+    assert row_splits(mask, 0, 2, 0, 40) == []
+    assert len(row_splits(mask, 0, 40, 0, 40)) == 1  # one flat valley, at its middle
