@@ -7,12 +7,12 @@ APT_PACKAGES := python3-tk xvfb xdotool x11-apps imagemagick fonts-dejavu-core \
 	fonts-opendin fonts-roadgeek fonts-tiresias fonts-routed-gothic fonts-national-park \
 	fonts-ocr-b fonts-bebas-neue fonts-roboto fonts-urw-base35
 
-.PHONY: run test system fonts venv venv-dev lint bench package package-onefile clean
+.PHONY: run test system venv venv-dev lint bench package package-onefile clean
 
 run: venv
 	$(BIN)/python -m plate_gui
 
-test: system fonts venv-dev
+test: system venv-dev
 	$(BIN)/python -m pytest -q
 
 # System packages (Xvfb for the GUI tests, plate fonts for the trainer), when root with apt.
@@ -22,12 +22,6 @@ system:
 	  if [ -n "$$missing" ]; then apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
 	else echo "not root or no apt-get: install $(APT_PACKAGES) yourself for the GUI tests"; fi
-
-# Condensed plate-like fonts for the trainer from the npm registry (trainer/fonts-npm).
-fonts:
-	@if command -v npm >/dev/null; then \
-	  cd trainer/fonts-npm && npm ci --no-audit --no-fund --silent; \
-	else echo "npm not found: the trainer renders with the Debian fonts only"; fi
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

@@ -17,9 +17,7 @@ from PIL import ImageFont
 
 log = logging.getLogger(__name__)
 
-# `make fonts` installs the condensed grotesques of trainer/fonts-npm/package.json here.
-NPM_FONTS = Path(__file__).resolve().parent / "fonts-npm" / "node_modules" / "@fontsource"
-FONT_DIRS = (Path("/usr/share/fonts"), Path.home() / ".local/share/fonts", NPM_FONTS)
+FONT_DIRS = (Path("/usr/share/fonts"), Path.home() / ".local/share/fonts")
 FONT_SUFFIXES = (".ttf", ".otf", ".woff2")
 PACKAGES = ("fonts-opendin fonts-roadgeek fonts-tiresias fonts-routed-gothic "
             "fonts-national-park fonts-ocr-b fonts-bebas-neue fonts-roboto fonts-urw-base35")
@@ -36,18 +34,11 @@ ALLOW = (
     "roboto-regular", "roboto-medium", "roboto-bold",  # fonts-roboto
     "nimbussansnarrow-regular", "nimbussansnarrow-bold",  # fonts-urw-base35
     "dejavusanscondensed-bold",                   # fonts-dejavu-core
-    # npm @fontsource (trainer/fonts-npm): condensed grotesques like many US and BR
-    # plates' lettering (narrow W, M and 8, the model's commonest misreads), latin
-    # subset, medium and bold.
-    "archivo-narrow-latin-", "barlow-condensed-latin-", "fira-sans-condensed-latin-",
-    "ibm-plex-sans-condensed-latin-", "oswald-latin-", "pt-sans-narrow-latin-",
-    "saira-condensed-latin-",
 )
 # Slanted, hairline, outlined, boxed (OCR-B E/X), slashed-zero (Tiresias "z") and
 # extra-wide variants look like no plate.
 DENY = ("italic", "oblique", "thin", "light", "outline", "hairline", "fontz", "wide",
-        "ocrbe", "ocrbf", "ocrbl", "ocrbx", "ocrbs",
-        "-ext-", "-100-", "-200-", "-300-", "-400-", "-600-", "-800-", "-900-")
+        "ocrbe", "ocrbf", "ocrbl", "ocrbx", "ocrbs")
 CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PROBE_SIZE = 40
 _MISSING = "\ue000"  # a private-use code point: fonts draw their missing-glyph box

@@ -96,8 +96,6 @@ def _shape(ch: str, path: str, cap: int, sx: float, weight: int, broken: float,
     base, top = _glyph(path, cap, ch)
     if ch in ROUNDED_RING_CHARS and rng.random() < ROUNDED_RING_SHARE:
         base = _rounded_ring(base.shape, rng)
-    elif ch == "1" and rng.random() < BAR_ONE_SHARE:
-        base = _bar_one(base, rng)
     h, w = base.shape
     g = cv2.resize(base, (max(1, round(w * sx)), h), interpolation=cv2.INTER_LINEAR)
     pad = max(0, weight)
@@ -119,29 +117,6 @@ def _shape(ch: str, path: str, cap: int, sx: float, weight: int, broken: float,
 # straight sides; no packaged font does, and plates-dev's BR O was read as Q or D.
 ROUNDED_RING_CHARS = "O0"
 ROUNDED_RING_SHARE = 0.3
-# Hong Kong, Brazilian and many US plates draw 1 as a bare stem with at most a stub of a
-# flag, which blur and binarization shrink further; every packaged font gives 1 a clear
-# flag (and often a foot), so a bare bar was always I to the model (plates-dev: 1 read as
-# I 33 times, the most common error). A bar is ambiguous, and the class prior then
-# favours 1, which plates use seven times as often as I.
-BAR_ONE_SHARE = 0.3
-
-
-def _bar_one(glyph: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The stem of a font's 1 (``HxW uint8``, 255 = ink), its flag cut to a stub or
-    removed and its foot dropped; the height stays the glyph's."""
-    h, w = glyph.shape
-    ink = (glyph > 127).sum(axis=0)
-    stem = np.nonzero(ink >= 0.7 * ink.max())[0]
-    sw = max(1, int(stem[-1] - stem[0] + 1))
-    flag = int(round(sw * rng.uniform(0.3, 0.8))) if rng.random() < 0.6 else 0
-    out = np.zeros((h, flag + sw), np.uint8)
-    out[:, flag:] = 255
-    if flag:
-        depth = max(1, round(h * rng.uniform(0.08, 0.18)))
-        tri = np.array([[flag, 0], [0, depth], [0, depth + max(1, sw // 2)], [flag, depth + sw]])
-        cv2.fillPoly(out, [tri.astype(np.int32)], 255)
-    return out
 
 
 def _rounded_ring(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:

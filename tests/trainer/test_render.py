@@ -15,8 +15,6 @@ from trainer.render import (
     PLATE_STYLES,
     SEPARATORS,
     RenderedPlate,
-    _bar_one,
-    _glyph,
     random_text,
     render_char,
     render_junk,
@@ -170,26 +168,3 @@ def test_find_plate_fonts_without_fonts_names_the_packages(tmp_path: Path,
     monkeypatch.setattr(fonts_mod, "FONT_DIRS", (tmp_path / "none",))
     with pytest.raises(RuntimeError, match="apt-get install fonts-opendin"):
         find_plate_fonts([tmp_path])
-
-
-def test_bar_one_keeps_the_stem_and_drops_flag_and_foot(font: Path) -> None:
-    glyph, _ = _glyph(str(font), 40, "1")
-    rng = np.random.default_rng(0)
-    bars = [_bar_one(glyph, rng) for _ in range(40)]
-    for bar in bars:
-        assert bar.dtype == np.uint8 and bar.shape[0] == glyph.shape[0]
-        assert bar.shape[1] < glyph.shape[1]  # the flag (and foot) are gone or cut short
-        assert (bar[:, -1] == 255).all()  # the stem runs the full height
-    assert any(b.shape[1] < c.shape[1] for b in bars for c in bars)  # some with a stub, some bare
-
-
-@pytest.mark.parametrize(("name", "allowed"), [
-    ("barlow-condensed-latin-500-normal.woff2", True),
-    ("oswald-latin-700-normal.woff2", True),
-    ("oswald-latin-ext-700-normal.woff2", False),  # a subset without the plate letters
-    ("oswald-latin-300-normal.woff2", False),  # too light for plates
-    ("saira-condensed-latin-500-italic.woff2", False),
-    ("some-display-latin-500-normal.woff2", False),  # not a listed family
-])
-def test_npm_font_files_are_filtered_by_family_subset_and_weight(name: str, allowed: bool) -> None:
-    assert fonts_mod._allowed(Path(name)) is allowed
