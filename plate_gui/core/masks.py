@@ -139,9 +139,10 @@ def row_splits(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> list[int
     """Rows between 30% and 75% of ``y0..y1`` where a two-row plate's rows may part:
     the valleys of the ink crossing each row (columns ``x0..x1``), least ink first.
 
-    The least-inked row alone (``least_inked_row``) misleads where the top row has fewer characters than
-    the bottom one (Hong Kong: two letters over four digits): a line through the
-    letters' middles crosses less ink than the gap where they touch the digits.
+    The least-inked row alone (``least_inked_row``) misleads where the top row has
+    fewer characters than the bottom one (Hong Kong: two letters over four digits): a
+    line through the letters' middles crosses less ink than the gap where they touch
+    the digits.
 
     Args:
         mask: ``HxW uint8`` ink mask (255 = ink).
