@@ -122,4 +122,48 @@ def test_auto_two_row_hong_kong_layout_needs_its_counts(rows):
              + [_rowed(1, ("I", 0.995), ("1", 0.004))] * bottom)
     out, used = apply_region(chars, "auto", 0.5)
     assert used != "hk"
-    assert "1" not in "".join(c.char for c in out)
+    assert "".join(c.char for c in out) != "A" * top + "1" * bottom  # Hong Kong's reading
+
+
+def test_auto_reads_bar_shaped_ones_where_the_format_needs_digits():
+    # A Brazilian plate whose bare-stem 1s the classifier is sure are I: the format
+    # wants digits there, and between 1 and I the classifier's preference says little.
+    bar = _c(("I", 0.9), ("1", 0.05), ("J", 0.02))
+    chars = [_c((ch, 0.95)) for ch in "MXQ"] + [bar, _c(("6", 0.9)), _c(("0", 0.9)), bar]
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used == "br" and "".join(c.char for c in out) == "MXQ1601"
+    # the same swaps between other letters and digits are too costly
+    s = _c(("S", 0.9), ("5", 0.05), ("J", 0.02))
+    chars = chars[:3] + [s, chars[4], chars[5], s]
+    assert apply_region(chars, "auto", 0.5) == (chars, None)
+
+
+def test_auto_leaves_an_i_that_no_format_turns_into_a_digit():
+    chars = [_c(("I", 0.9), ("1", 0.05))] + [_c((ch, 0.95)) for ch in "T10294"]
+    assert apply_region(chars, "auto", 0.5) == (chars, None)
+
+
+@pytest.mark.parametrize("region", ["auto", "us"])
+def test_an_i_among_digits_reads_as_one(region):
+    bar = _c(("I", 0.9), ("1", 0.06), ("J", 0.02))
+    chars = [_c((ch, 0.95)) for ch in "27578"] + [bar, _c(("4", 0.95))]
+    out, _ = apply_region(chars, region, 0.5)
+    assert "".join(c.char for c in out) == "2757814"
+    # conditioned on "a digit": 0.06 / (0.06 + the 0.02 outside the alternatives)
+    assert out[5].confidence == pytest.approx(0.75) and not out[5].failed
+    # at the plate's edge next to a digit too
+    out, _ = apply_region([bar] + chars[:5], region, 0.5)
+    assert "".join(c.char for c in out) == "127578"
+
+
+@pytest.mark.parametrize("text", ["ABI123", "12IK34", "I"])
+def test_an_i_next_to_a_letter_or_alone_stays(text):
+    chars = [_c(("I", 0.9), ("1", 0.06)) if ch == "I" else _c((ch, 0.95)) for ch in text]
+    out, _ = apply_region(chars, "auto", 0.5)
+    assert "".join(c.char for c in out) == text
+
+
+def test_no_rules_leave_an_i_among_digits():
+    bar = _c(("I", 0.9), ("1", 0.06), ("J", 0.02))
+    chars = [_c((ch, 0.95)) for ch in "27578"] + [bar, _c(("4", 0.95))]
+    assert apply_region(chars, None, 0.5) == (chars, None)
