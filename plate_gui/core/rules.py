@@ -125,7 +125,8 @@ def _auto(chars: list[CharPrediction],
           threshold: float) -> tuple[list[CharPrediction], str | None]:
     """Apply the best-fitting specific region when it costs little against the raw reading.
 
-    A reading that already fits a region stays as it is. Otherwise the region whose
+    A reading that already fits a region stays as it is, unless Hong Kong's formats fit
+    it with only its I read as 1 (see there). Otherwise the region whose
     reading is most probable is applied when that probability is at least
     ``AUTO_MARGIN`` times the raw reading's: a look-alike swap the classifier found
     nearly as likely, never a rewrite it was sure against (a 1/I swap counts as at
@@ -136,6 +137,13 @@ def _auto(chars: list[CharPrediction],
         if best is not None:
             return _relabel(chars, best, threshold), "hk"
     fits = {r: _best_fit(chars, r) for r in AUTO_REGIONS}
+    hk, _ = fits["hk"]
+    changes = {(c.char, ch) for c, (ch, _, _) in zip(chars, hk or ()) if c.char != ch}
+    if changes == {("I", "1")} and _relative_probability(chars, hk) >= AUTO_MARGIN:
+        # Hong Kong bans I, and an I before digits is rare elsewhere (plates-dev's
+        # labels: a letter, I, then a digit 5 times; a letter, 1, then a digit 66 times):
+        # AHI986 is AH1986, though it fits EU's LLLDDD as read (HK +6 plates, none lost).
+        return _relabel(chars, hk, threshold), "hk"
     if any(p is not None and all(c.char == ch for c, (ch, _, _) in zip(chars, p))
            for p, _ in fits.values()):
         return chars, None
