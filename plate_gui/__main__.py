@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
         from .cli import run
 
         return run(argv[1:], prog="PlateReader --recognize")
-    from .ui.app import launch
+    from .ui.start import launch
 
     return launch(argv)
 

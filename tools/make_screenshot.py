@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from plate_gui.ui.app import MainWindow, make_root  # noqa: E402
+from plate_gui.ui.app import MainWindow  # noqa: E402
+from plate_gui.ui.start import make_root  # noqa: E402
 
 
 def main() -> int:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 import time
 import tkinter as tk
 from collections.abc import Callable
@@ -20,15 +18,15 @@ from .batch import export_rows
 from .batch_panel import BatchPanel
 from .corrections import CorrectionStore
 from .menus import build_menus
-from .paths import data_dir, log_dir, setup_logging
+from .paths import data_dir, log_dir
 from .photo_panel import PhotoPanel
 from .settings import REGIONS, SettingsStore
+from .start import TITLE
 from .toolbar import Toolbar
 from .widgets import WARN_COLOR, make_fonts, ui_scale
 from .worker import INTERNAL, Event, Worker
 
 log = logging.getLogger(__name__)
-TITLE = "Plate Reader"
 POLL_MS = 40
 POLL_BUDGET_S = 0.03  # at most this long handling events per tick: the window stays live
 
@@ -358,63 +356,3 @@ class MainWindow:
         log.error("unexpected error in the window", exc_info=(exc, value, tb))
         if hasattr(self, "status_label"):
             self.status(INTERNAL, error=True)
-
-
-# The window's class (Tk shows it as "Platereader"): the .desktop file's StartupWMClass
-# names it, so docks group the window with its launcher.
-WM_CLASS = "PlateReader"
-
-
-def make_root() -> tuple[tk.Tk, bool]:
-    """A Tk root with tkdnd loaded when possible (drag and drop), else a plain one."""
-    if sys.platform == "win32":  # sharp text on HiDPI Windows instead of a blurred bitmap
-        try:
-            import ctypes
-
-            ctypes.windll.shcore.SetProcessDpiAwareness(1)
-        except Exception:  # older Windows: stays DPI-unaware, still usable
-            pass
-    try:
-        from tkinterdnd2 import TkinterDnD
-
-        return TkinterDnD.Tk(className=WM_CLASS), True
-    except Exception as exc:  # no tkdnd binary for this platform
-        log.warning("tkdnd unavailable: %s", exc)
-        return tk.Tk(className=WM_CLASS), False
-
-
-def _log_thread_error(args: threading.ExceptHookArgs) -> None:
-    name = args.thread.name if args.thread else "?"
-    log.error("unexpected error in thread %s", name,
-              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
-
-
-def launch(argv: list[str] | None = None) -> int:
-    """Open the window (optionally with images or folders) and run until it closes."""
-    t0 = time.perf_counter()
-    log_path = setup_logging()
-    log.info("Plate Reader %s starting; log at %s", __version__, log_path)
-    try:
-        root, dnd = make_root()
-    except tk.TclError as exc:
-        print(f"Plate Reader needs a display to open its window: {exc}", file=sys.stderr)
-        return 2
-    threading.excepthook = _log_thread_error
-    try:
-        window = MainWindow(root, dnd=dnd)
-    except Exception:
-        log.exception("the window could not be built")
-        messagebox.showerror(TITLE, f"{INTERNAL}:\n{log_path}")
-        return 1
-
-    def painted(_event: tk.Event) -> None:
-        root.unbind("<Map>", bind_id)
-        root.after_idle(lambda: log.info("first paint %.0f ms after launch()",
-                                         (time.perf_counter() - t0) * 1e3))
-
-    bind_id = root.bind("<Map>", painted, add="+")
-    paths = [Path(a) for a in (argv or []) if not a.startswith("-")]
-    if paths:
-        root.after_idle(lambda: window.open_paths(paths))
-    root.mainloop()
-    return 0

@@ -70,7 +70,8 @@ class CountingRecognizer:
 
 
 def make_window(folder: Path, load, geometry: str = "1100x720+0+0"):
-    from plate_gui.ui.app import MainWindow, make_root
+    from plate_gui.ui.app import MainWindow
+    from plate_gui.ui.start import make_root
 
     root, dnd = make_root()
     win = MainWindow(root, load=load, dnd=dnd, folder=folder)
