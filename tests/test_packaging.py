@@ -25,12 +25,27 @@ TRAINER_ONLY = {"torch", "torchvision", "torchaudio", "triton", "matplotlib", "t
 pytestmark = pytest.mark.slow
 
 
+# `make build-env` (which `make test` runs): requirements.txt, PyInstaller and OpenCV with
+# core and imgproc only, as `make package` builds. Without it the test builds with this
+# interpreter, whose PyPI OpenCV makes a bundle twice as large.
+BUILD_PYTHON = ROOT / ".venv-build" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+SIZE_LIMIT_MB = 150
+
+
+def _build_python() -> str:
+    if BUILD_PYTHON.is_file() and subprocess.run(
+            [str(BUILD_PYTHON), "-c", "import PyInstaller, cv2"], capture_output=True).returncode == 0:
+        return str(BUILD_PYTHON)
+    pytest.importorskip("PyInstaller")
+    return sys.executable
+
+
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> tuple[Path, Path]:
     """(the one-folder app, PyInstaller's work folder), built once for this module."""
-    pytest.importorskip("PyInstaller")
+    python = _build_python()
     work = tmp_path_factory.mktemp("pyinstaller")
-    out = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--distpath",
+    out = subprocess.run([python, "-m", "PyInstaller", "--noconfirm", "--distpath",
                           str(work / "dist"), "--workpath", str(work / "build"),
                           str(ROOT / "build.spec")], cwd=ROOT, capture_output=True, text=True,
                          timeout=1800)
@@ -83,6 +98,17 @@ def test_bundle_has_no_trainer_packages(bundle, artifacts_dir):
     assert not dirs & TRAINER_ONLY
     assert not [p for p in bundle.rglob("libtorch*")]
     _write_size_report(bundle, artifacts_dir / "bundle-sizes.txt")
+
+
+def test_bundle_with_the_small_opencv_stays_under_its_size_limit(bundle):
+    internal = bundle / "_internal" if (bundle / "_internal").is_dir() else bundle
+    if (internal / "opencv_python_headless.libs").is_dir():
+        if REQUIRE_GUI:  # CI: `make test` made the build env
+            pytest.fail("the bundle has PyPI's OpenCV: run `make build-env`")
+        pytest.skip("built with PyPI's OpenCV (no `make build-env`): its 158 MB ship whole")
+    cv2_libs = [p.name for p in internal.rglob("*") if p.name.startswith(("libavcodec", "libopenblas"))]
+    assert not cv2_libs, cv2_libs
+    assert _size(bundle) <= SIZE_LIMIT_MB * 10**6, _size(bundle) / 10**6
 
 
 def test_bundle_carries_the_data_and_binaries_the_app_needs(build):
@@ -216,15 +242,19 @@ def _tail(path: Path) -> str:
     return path.read_text(errors="replace")[-2000:] if path.is_file() else ""
 
 
+def _size(p: Path) -> int:
+    """Bytes in a file or folder; symlinks (PyInstaller links wheels' libraries) count 0."""
+    if p.is_symlink() or not p.is_dir():
+        return p.lstat().st_size if not p.is_symlink() else 0
+    return sum(f.lstat().st_size for f in p.rglob("*") if f.is_file() and not f.is_symlink())
+
+
 def _write_size_report(app: Path, path: Path) -> None:
-    """The bundle's size and its largest entries, for a person (sizes are not asserted)."""
-    def size(p: Path) -> int:  # symlinks (PyInstaller links wheels' libraries) count 0
-        if p.is_symlink() or not p.is_dir():
-            return p.lstat().st_size if not p.is_symlink() else 0
-        return sum(f.lstat().st_size for f in p.rglob("*") if f.is_file() and not f.is_symlink())
+    """The bundle's size and its largest entries (MB, 10**6 bytes), for a person."""
     internal = app / "_internal" if (app / "_internal").is_dir() else app
-    entries = sorted(((size(p), p.relative_to(app)) for p in internal.iterdir()), reverse=True)
-    weights = sum(size(p) for p in internal.joinpath("assets").glob("plate_resnet50.*"))
-    lines = [f"bundle: {size(app) / 2**20:.1f} MiB ({(size(app) - weights) / 2**20:.1f} MiB without"
-             " the model)"] + [f"{n / 2**20:8.1f} MiB  {p}" for n, p in entries[:20]]
+    entries = sorted(((_size(p), p.relative_to(app)) for p in internal.iterdir()), reverse=True)
+    weights = sum(_size(p) for p in internal.joinpath("assets").glob("plate_resnet50.*"))
+    total = _size(app)
+    lines = [f"bundle: {total / 1e6:.1f} MB ({(total - weights) / 1e6:.1f} MB without the model)"]
+    lines += [f"{n / 1e6:8.1f} MB  {p}" for n, p in entries[:20]]
     path.write_text("\n".join(lines) + "\n")
