@@ -39,7 +39,8 @@ export CMAKE_ARGS="-DBUILD_LIST=core,imgproc,python3 -DWITH_IPP=OFF -DWITH_LAPAC
 export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc 2>/dev/null || echo 2)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$PYTHON" -m pip download -q --no-deps --no-binary :all: "opencv-python-headless==$VERSION" -d "$work"
+"$PYTHON" -m pip download -q --no-deps --no-binary opencv-python-headless \
+  "opencv-python-headless==$VERSION" -d "$work"
 tar -xzf "$work"/opencv_python_headless-"$VERSION".tar.gz -C "$work"
 # Its typing stubs refer to modules this build leaves out, so they are not generated;
 # setup.py then looks for them in vain. The stubs are for IDEs, not needed to run.

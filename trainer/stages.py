@@ -74,6 +74,33 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
+# A temperature outside this range flattens (or sharpens) every character's confidence:
+# a sign the model is wrong with certainty on part of the validation crops. The bundled
+# weights fitted 0.85; a rejected model of 2026-12-02 (junk read as 7, I or M) 1.80.
+TEMPERATURE_RANGE = (0.67, 1.5)
+
+
+def temperature_warning(temperature: float) -> str | None:
+    """Why a fitted temperature outside ``TEMPERATURE_RANGE`` needs a look, else None."""
+    if TEMPERATURE_RANGE[0] <= temperature <= TEMPERATURE_RANGE[1]:
+        return None
+    return (f"fitted softmax temperature {temperature:.2f} is far from 1: the model is sure "
+            "of wrong answers on the validation plates (often junk crops read as "
+            "characters); check the plate figures (bench.accuracy) before shipping it")
+
+
+def junk_metrics(logits: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
+    """Accuracy on the character crops and recall on the junk crops (``#``), apart:
+    junk is a third of the plate set's crops, so the overall accuracy hides either."""
+    from plate_gui.core.charset import CHARSET, JUNK
+
+    pred = logits.argmax(1)
+    junk = y == CHARSET.index(JUNK)
+    def share(mask):
+        return round(float((pred[mask] == y[mask]).mean()), 4) if mask.any() else None
+    return {"val_char_acc": share(~junk), "val_junk_recall": share(junk)}
+
+
 def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
            val_dir: Path | None = None) -> Path:
     """Export ``checkpoint`` to ONNX with metadata; ship int8 when its accuracy holds."""
@@ -87,7 +114,14 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     temperature = fit_temperature(logits, y)
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
                 "history": ckpt.get("history", []), "checkpoint": str(checkpoint)}
-    metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir)}
+    metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir),
+               **junk_metrics(logits, y)}
+    log.info("validation: characters %s right, junk crops %s recognised as junk",
+             metrics["val_char_acc"], metrics["val_junk_recall"])
+    warning = temperature_warning(temperature)
+    if warning:
+        log.warning(warning)
+        metrics["warning"] = warning
     prior = plate_char_prior()
     export_onnx(model, out, pre, temperature, training, metrics, prior)
     log.info("exported fp32 %s (val acc %.4f, T=%.2f)", out, acc, temperature)

@@ -12,12 +12,13 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from plate_gui.core import ModelLoadError, PlateRecognizer  # noqa: E402
+from plate_gui.core.charset import CHARSET  # noqa: E402
 from plate_gui.core.model import build_model  # noqa: E402
 from plate_gui.core.preprocess import PreprocessConfig, preprocess_batch  # noqa: E402
 from trainer.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from trainer.datasets import crop_folder  # noqa: E402
 from trainer.export import export_onnx  # noqa: E402
-from trainer.stages import fit_temperature  # noqa: E402
+from trainer.stages import fit_temperature, junk_metrics, temperature_warning  # noqa: E402
 
 
 def _crops(n: int = 5) -> list[np.ndarray]:
@@ -94,3 +95,17 @@ def test_fit_temperature_softens_overconfident_logits():
     right = rng.random(2000) < 0.7
     logits[np.arange(2000), np.where(right, y, (y + 1) % 5)] += 8.0  # 70% right, very sure
     assert fit_temperature(logits, y) > 1.5
+
+
+def test_junk_metrics_count_characters_and_junk_apart():
+    junk = len(CHARSET) - 1
+    y = np.array([0, 1, 2, junk, junk, junk, junk])
+    pred = np.array([0, 1, 5, junk, 7, 8, 9])  # 2 of 3 characters, 1 of 4 junk crops
+    logits = np.eye(len(CHARSET))[pred]
+    assert junk_metrics(logits, y) == {"val_char_acc": 0.6667, "val_junk_recall": 0.25}
+    assert junk_metrics(logits[:3], y[:3])["val_junk_recall"] is None
+
+
+@pytest.mark.parametrize(("t", "warned"), [(0.85, False), (1.0, False), (1.8, True), (0.5, True)])
+def test_a_temperature_far_from_one_is_flagged(t, warned):
+    assert (temperature_warning(t) is not None) is warned
