@@ -21,7 +21,7 @@ from .imageio import ImageSource, load_image, to_gray
 from .preprocess import preprocess_batch
 from .resources import default_weights_path
 from .results import CharPrediction, PlateResult
-from .rules import apply_region
+from .rules import apply_region, hk_two_row_layout
 from .segmentation import Segmentation, segment_candidates
 from .weights import WeightsMeta, read_metadata
 
@@ -184,6 +184,12 @@ class PlateRecognizer:
 
 
 TYPICAL_MAX_CHARS = 7
+# Two rows that are not Hong Kong's layout (one or two letters over up to four
+# characters) come mostly from one row cut into pieces (a U read as L and J over the
+# digits) or small print read as a row. Measured on plates-dev (candidate readings
+# replayed): 63.0% -> 63.7% exact plates (HK +4, intl +2, none worse), the same for
+# any factor from 0.5 to 0.8.
+ODD_TWO_ROWS = 0.7
 
 
 def reading_score(chars: list[CharPrediction]) -> float:
@@ -193,11 +199,15 @@ def reading_score(chars: list[CharPrediction]) -> float:
     heavily), and more characters count up to a typical plate's length: over-cut
     readings gain nothing by their extra boxes. Measured on plates-dev against
     the sum of confidences (which rewards over-cutting): 34% exact plates vs 20%.
+    Two rows in other than Hong Kong's layout count ``ODD_TWO_ROWS`` as much.
     """
     if not chars:
         return 0.0
     mean = sum(c.confidence for c in chars) / len(chars)
-    return mean ** 3 * min(len(chars), TYPICAL_MAX_CHARS)
+    score = mean ** 3 * min(len(chars), TYPICAL_MAX_CHARS)
+    if len({c.row for c in chars}) > 1 and not hk_two_row_layout(chars):
+        score *= ODD_TWO_ROWS
+    return score
 
 
 def _open_session(path: Path, threads: int):

@@ -126,13 +126,12 @@ def _auto(chars: list[CharPrediction],
     """Apply the best-fitting specific region when it costs little against the raw reading.
 
     A reading that already fits a region stays as it is, unless Hong Kong's formats fit
-    it with only its I read as 1 (see there). Otherwise the region whose
-    reading is most probable is applied when that probability is at least
-    ``AUTO_MARGIN`` times the raw reading's: a look-alike swap the classifier found
-    nearly as likely, never a rewrite it was sure against (a 1/I swap counts as at
-    least ``LOOKALIKE_FLOOR`` as likely: see there).
+    it with only its I read as 1. Otherwise the region whose reading is most probable is
+    applied when that probability is at least ``AUTO_MARGIN`` times the raw reading's: a
+    look-alike swap the classifier found nearly as likely, never a rewrite it was sure
+    against (a 1/I swap counts as at least ``LOOKALIKE_FLOOR`` as likely: see there).
     """
-    if _hk_two_row(chars):
+    if hk_two_row_layout(chars):
         best, _ = _best_fit(chars, "hk")
         if best is not None:
             return _relabel(chars, best, threshold), "hk"
@@ -169,7 +168,7 @@ def _relative_probability(chars: list[CharPrediction],
     return ratio
 
 
-def _hk_two_row(chars: list[CharPrediction]) -> bool:
+def hk_two_row_layout(chars: list[CharPrediction]) -> bool:
     """Two rows of one or two letters over up to four characters: the layout of a Hong
     Kong two-row plate, whose rules then hold whatever the classifier preferred
     (its bar-shaped 1 reads as I)."""

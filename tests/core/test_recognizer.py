@@ -157,3 +157,17 @@ def test_two_threads_share_one_recognizer(tiny_weights):
         t.join()
     assert all(len(got[i]) == 10 for i in got)
     assert all(run == expected for i in got for run in got[i])
+
+
+def test_two_rows_outside_hong_kong_s_layout_score_lower():
+    from plate_gui.core.recognizer import ODD_TWO_ROWS, reading_score
+    from plate_gui.core.results import CharPrediction
+
+    def reading(rows):
+        return [CharPrediction(c, 0.9, ((c, 0.9),), False, None, r) for c, r in zip("LJD5382", rows)]
+
+    one_row = reading([0] * 7)
+    odd = reading([0, 0, 0, 1, 1, 1, 1])  # three over four: a U cut into L and J, say
+    hong_kong = odd[1:]  # J D over 5382: two letters over four digits
+    assert reading_score(odd) == pytest.approx(ODD_TWO_ROWS * reading_score(one_row))
+    assert reading_score(hong_kong) == pytest.approx(reading_score(one_row[1:]))
