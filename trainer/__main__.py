@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     s2.add_argument("--data", type=Path, action="append", default=None,
                     help="crop folder(s); default: RUNS/plates (repeat to add corrections)")
     s2.add_argument("--init", type=Path, default=None, help="default: runs/stage1/best.pt")
+    s2.add_argument("--sampler-junk-share", type=float, default=None,
+                    help="share of junk crops drawn (default: class-balanced, 1 of 37)")
     ex = sub.add_parser("export", help="ONNX + metadata into assets/")
     ex.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "stage2" / "best.pt")
     ex.add_argument("--out", type=Path, default=ROOT / "assets" / "plate_resnet50.onnx")
@@ -72,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "make-plates":
             stages.make_plates(args.out, args.plates)
         elif args.command == "stage2":
-            cfg = StageConfig(**{**STAGE2_DEFAULTS, **_overrides(args)})
+            cfg = StageConfig(**{**STAGE2_DEFAULTS, **_overrides(args),
+                                 "sampler_junk_share": args.sampler_junk_share})
             data = args.data or [args.runs / "plates"]
             stages.stage2(cfg, args.runs / "stage2", data,
                           args.init or args.runs / "stage1" / "best.pt")

@@ -18,6 +18,9 @@ class StageConfig:
         epochs, batch_size, lr, weight_decay: optimisation (Adam).
         train_size: samples rendered for stage 1 (ignored by stage 2, which uses its folder).
         val_size: held-out samples rendered (stage 1) or split off (stage 2).
+        junk_share: share of stage 1's rendered samples that are junk.
+        sampler_junk_share: share of junk crops in what stage 2's WeightedRandomSampler
+            draws; None: class-balanced, so junk is 1 of 37 classes (the bundled weights).
         seed: fixes rendering, splits, sampling and initialisation.
         threads: torch CPU threads.
     """
@@ -30,6 +33,7 @@ class StageConfig:
     train_size: int = 0
     val_size: int = 2000
     junk_share: float = 0.08
+    sampler_junk_share: float | None = None
     seed: int = 0
     threads: int = 2
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)
@@ -41,6 +45,8 @@ class StageConfig:
             raise ValueError(f"bad optimisation settings in {self}")
         if not 0 <= self.junk_share < 1:
             raise ValueError("junk_share must be within 0..1")
+        if self.sampler_junk_share is not None and not 0 < self.sampler_junk_share < 1:
+            raise ValueError("sampler_junk_share must be between 0 and 1")
 
     def write(self, run_dir: Path, extra: dict | None = None) -> None:
         """Write the resolved config (and extra provenance) to ``run_dir/config.json``."""

@@ -13,7 +13,7 @@ import numpy as np
 from .config import StageConfig
 from .datasets import crop_folder, emnist_balanced, synthetic_chars
 from .plateset import build_plate_set, plate_char_prior
-from .train import evaluate, train_stage
+from .train import evaluate, junk_metrics, train_stage
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +87,6 @@ def temperature_warning(temperature: float) -> str | None:
     return (f"fitted softmax temperature {temperature:.2f} is far from 1: the model is sure "
             "of wrong answers on the validation plates (often junk crops read as "
             "characters); check the plate figures (bench.accuracy) before shipping it")
-
-
-def junk_metrics(logits: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
-    """Accuracy on the character crops and recall on the junk crops (``#``), apart:
-    junk is a third of the plate set's crops, so the overall accuracy hides either."""
-    from plate_gui.core.charset import CHARSET, JUNK
-
-    pred = logits.argmax(1)
-    junk = y == CHARSET.index(JUNK)
-    def share(mask):
-        return round(float((pred[mask] == y[mask]).mean()), 4) if mask.any() else None
-    return {"val_char_acc": share(~junk), "val_junk_recall": share(junk)}
 
 
 def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plate_gui.core.charset import CHARSET
+from plate_gui.core.charset import CHARSET, JUNK
 from plate_gui.core.model import build_model
 
 from .checkpoint import load_checkpoint, save_checkpoint
@@ -93,7 +93,8 @@ def train_stage(cfg: StageConfig, train: tuple[np.ndarray, np.ndarray],
     x, y = train
     ds = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
     gen = torch.Generator().manual_seed(cfg.seed)
-    sampler = (WeightedRandomSampler(_class_weights(y), len(y), generator=gen) if weighted
+    sampler = (WeightedRandomSampler(_class_weights(y, cfg.sampler_junk_share), len(y),
+                                     generator=gen) if weighted
                else RandomSampler(ds, generator=gen))
     loader = DataLoader(ds, batch_size=cfg.batch_size, sampler=sampler, drop_last=True)
     total = cfg.epochs * len(loader)
@@ -115,10 +116,11 @@ def train_stage(cfg: StageConfig, train: tuple[np.ndarray, np.ndarray],
             seen += len(yb)
             if step % 20 == 0:
                 bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}", acc=f"{correct / seen:.3f}")
-        val_loss, val_acc, _ = evaluate(model, *val)
+        val_loss, val_acc, val_logits = evaluate(model, *val)
         history.append({"epoch": epoch + 1, "train_loss": float(np.mean(losses)),
                         "train_acc": correct / max(seen, 1), "val_loss": val_loss,
-                        "val_acc": val_acc, "seconds": round(time.time() - t0, 1),
+                        "val_acc": val_acc, **junk_metrics(val_logits, val[1]),
+                        "seconds": round(time.time() - t0, 1),
                         "images_per_s": round(seen / (time.time() - t0), 1)})
         log.info("%s epoch %d: %s", cfg.name, epoch + 1, history[-1])
         save_checkpoint(run_dir / "last.pt", model, opt, epoch + 1, cfg.preprocess,
@@ -139,12 +141,30 @@ def _set_lr(opt, base: float, step: int, total: int) -> None:
         group["lr"] = lr
 
 
-def _class_weights(y: np.ndarray):
+def _class_weights(y: np.ndarray, junk_share: float | None = None):
+    """Sampling weights: every class drawn equally often, or, with ``junk_share``, junk
+    crops drawn that share of the time and the characters equally in the rest."""
     import torch
 
     counts = np.bincount(y, minlength=len(CHARSET)).astype(np.float64)
-    w = 1.0 / np.maximum(counts, 1)
+    per_class = np.where(counts > 0, 1.0, 0.0)
+    junk = CHARSET.index(JUNK)
+    if junk_share is not None and counts[junk] > 0 and per_class.sum() > 1:
+        per_class *= (1 - junk_share) / (per_class.sum() - 1)
+        per_class[junk] = junk_share
+    w = per_class / np.maximum(counts, 1)
     return torch.from_numpy(w[y])
+
+
+def junk_metrics(logits: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
+    """Accuracy on the character crops and recall on the junk crops (``#``), apart:
+    junk is a third of the plate set's crops, so the overall accuracy hides either."""
+    pred = logits.argmax(1)
+    junk = y == CHARSET.index(JUNK)
+
+    def share(mask):
+        return round(float((pred[mask] == y[mask]).mean()), 4) if mask.any() else None
+    return {"val_char_acc": share(~junk), "val_junk_recall": share(junk)}
 
 
 def _resume(run_dir: Path, model, opt) -> tuple[list[dict], int, float]:

@@ -18,7 +18,8 @@ from plate_gui.core.preprocess import PreprocessConfig, preprocess_batch  # noqa
 from trainer.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from trainer.datasets import crop_folder  # noqa: E402
 from trainer.export import export_onnx  # noqa: E402
-from trainer.stages import fit_temperature, junk_metrics, temperature_warning  # noqa: E402
+from trainer.stages import fit_temperature, temperature_warning  # noqa: E402
+from trainer.train import _class_weights, junk_metrics  # noqa: E402
 
 
 def _crops(n: int = 5) -> list[np.ndarray]:
@@ -109,3 +110,16 @@ def test_junk_metrics_count_characters_and_junk_apart():
 @pytest.mark.parametrize(("t", "warned"), [(0.85, False), (1.0, False), (1.8, True), (0.5, True)])
 def test_a_temperature_far_from_one_is_flagged(t, warned):
     assert (temperature_warning(t) is not None) is warned
+
+
+def test_sampler_weights_balance_classes_or_give_junk_its_share():
+    junk = len(CHARSET) - 1
+    y = np.array([0] * 10 + [1] * 30 + [junk] * 60)
+    w = _class_weights(y).numpy()
+    # class-balanced (the default): each present class draws a third
+    for cls in (0, 1, junk):
+        assert w[y == cls].sum() / w.sum() == pytest.approx(1 / 3)
+    w = _class_weights(y, junk_share=0.4).numpy()
+    assert w[y == junk].sum() / w.sum() == pytest.approx(0.4)
+    assert w[y == 0].sum() / w.sum() == pytest.approx(0.3)
+    assert w[y == 1].sum() / w.sum() == pytest.approx(0.3)
