@@ -74,8 +74,7 @@ def _ones_among_digits(chars: list[CharPrediction],
         if all(n is None or n in DIGITS for n in (left, right)):
             digit = _best_allowed(c, "D", set())
             if digit is not None:
-                out[i] = replace(c, char=digit[0], confidence=digit[2],
-                                 failed=digit[2] < threshold)
+                out[i] = _relabel([c], [digit], threshold)[0]
     return out
 
 

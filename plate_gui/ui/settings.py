@@ -11,11 +11,11 @@ from typing import Any
 
 from plate_gui.core import REGION_NAMES
 
+from .start import DEFAULT_GEOMETRY
 from .storage import atomic_write_text
 
 log = logging.getLogger(__name__)
 SIZE = re.compile(r"^(\d{3,5})x(\d{3,5})")
-DEFAULT_GEOMETRY = "1100x720"
 REGIONS = ("none",) + tuple(REGION_NAMES)  # "none": no plate-format rules
 
 

@@ -24,8 +24,8 @@ TITLE = "Plate Reader"
 # The window's class (Tk shows it as "Platereader"): the .desktop file's StartupWMClass
 # names it, so docks group the window with its launcher.
 WM_CLASS = "PlateReader"
-INTERNAL = "Something went wrong inside Plate Reader. The details are in the log"
-DEFAULT_SIZE = (1100, 720)  # the window's size before its settings are read
+INTERNAL = "Internal error, see log"  # what the window says of anything unexpected
+DEFAULT_GEOMETRY = "1100x720"  # the window's size until the settings say otherwise
 
 
 def make_root() -> tuple[tk.Tk, bool]:
@@ -64,7 +64,7 @@ def launch(argv: list[str] | None = None) -> int:
         return 2
     threading.excepthook = _log_thread_error
     root.title(TITLE)
-    w, h = DEFAULT_SIZE
+    w, h = (int(v) for v in DEFAULT_GEOMETRY.split("x"))
     root.geometry(f"{min(w, root.winfo_screenwidth())}x{min(h, root.winfo_screenheight())}")
     starting = ttk.Label(root, text="Starting Plate Reader...", anchor="center")
     starting.pack(expand=True, fill="both")

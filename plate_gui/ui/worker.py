@@ -19,8 +19,9 @@ from typing import Any
 
 from plate_gui.core import PlateError, load_image
 
+from .start import INTERNAL
+
 log = logging.getLogger(__name__)
-INTERNAL = "Internal error, see log"
 
 
 @dataclass(frozen=True)
