@@ -16,6 +16,7 @@ import numpy as np
 
 from .bands import Band, read_band, two_row_bands
 from .charset import JUNK
+from .colour import ink_chroma, off_colour
 from .errors import ModelLoadError
 from .imageio import ImageSource, load_image, to_gray
 from .preprocess import preprocess_batch
@@ -113,9 +114,13 @@ class PlateRecognizer:
         return CharPrediction(best, conf, alts, conf < self.threshold, box, row)
 
     def _best_reading(self, cands: list[Segmentation],
-                      layouts: list[tuple[Band, ...]] = ()) -> list[CharPrediction]:
+                      layouts: list[tuple[Band, ...]] = (),
+                      bgr: np.ndarray | None = None) -> list[CharPrediction]:
         """Classify every distinct crop of every candidate (segmentation readings and
-        band pieces) in one batch; keep the best reading."""
+        band pieces) in one batch; keep the best reading.
+
+        With the colour image (``bgr``), a doubtful character whose ink colour is
+        far from the others' (an emblem) is dropped from its reading first."""
         index: dict[tuple, int] = {}
         crops = []
         for seg in cands:
@@ -143,6 +148,9 @@ class PlateRecognizer:
                 chars += [self._prediction(band_probs[k], band.pieces[k][0], band.row)
                           for k in read_band(band, band_probs, self._junk)]
             readings.append([c for c in chars if c.char != JUNK])
+        if bgr is not None:
+            chroma: dict = {}
+            readings = [_same_ink(chars, bgr, chroma) for chars in readings]
         best: list[CharPrediction] = []
         best_score = -np.inf
         for chars in readings:
@@ -173,7 +181,7 @@ class PlateRecognizer:
         cands = segment_candidates(gray, limit=CANDIDATES)
         layouts = two_row_bands(gray)
         t2 = time.perf_counter()
-        chars = self._best_reading(cands, layouts)
+        chars = self._best_reading(cands, layouts, bgr)
         region = region if region is not None else self.region
         chars, used = apply_region(chars, region, self.threshold)
         t3 = time.perf_counter()
@@ -208,6 +216,20 @@ def reading_score(chars: list[CharPrediction]) -> float:
     if len({c.row for c in chars}) > 1 and not hk_two_row_layout(chars):
         score *= ODD_TWO_ROWS
     return score
+
+
+def _same_ink(chars: list[CharPrediction], bgr: np.ndarray,
+              cache: dict) -> list[CharPrediction]:
+    """``chars`` less the doubtful ones inked in another colour (``colour.off_colour``).
+    ``cache`` maps box tuples to their ink chroma across the readings of one image."""
+    chroma = []
+    for c in chars:
+        key = c.box.as_tuple()
+        if key not in cache:
+            cache[key] = ink_chroma(bgr, c.box)
+        chroma.append(cache[key])
+    drop = off_colour(chroma, [c.confidence for c in chars])
+    return [c for c, d in zip(chars, drop) if not d]
 
 
 def _open_session(path: Path, threads: int):
