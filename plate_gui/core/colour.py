@@ -41,8 +41,8 @@ def ink_chroma(bgr: np.ndarray, box: Box) -> tuple[float, float] | None:
     ink = dark if dark.mean() < 0.5 else ~dark
     if not ink.any():
         return None
-    lab = cv2.cvtColor(patch.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
-    a, b = lab[..., 1][ink].mean(), lab[..., 2][ink].mean()
+    lab = cv2.cvtColor(patch, cv2.COLOR_BGR2Lab)  # 8-bit: a and b offset by 128
+    a, b = lab[..., 1][ink].mean() - 128.0, lab[..., 2][ink].mean() - 128.0
     return float(a), float(b)
 
 
