@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from plate_gui.core.masks import least_inked_row, row_splits
+from plate_gui.core.masks import least_inked_row, plate_hull, row_splits
 
 TOUCH = 52  # the row where the top letters' feet touch the digits' heads
 
@@ -41,3 +41,16 @@ def test_row_splits_of_a_short_or_blank_range():
     mask = np.zeros((40, 40), np.uint8)
     assert row_splits(mask, 0, 2, 0, 40) == []
     assert len(row_splits(mask, 0, 40, 0, 40)) == 1  # one flat valley, at its middle
+
+
+def test_plate_hull_spans_a_body_cut_in_two_by_characters():
+    """A letter touching the frame above and a digit under it touching the frame
+    below cut the plate body in two: the hull still holds both halves."""
+    mask = np.full((130, 245), 255, np.uint8)  # dark surround and frame are ink
+    mask[8:122, 12:233] = 0  # the light body
+    mask[8:60, 60:70] = 255  # a letter's stem from the top frame ...
+    mask[60:122, 62:72] = 255  # ... resting on a digit that reaches the bottom frame
+    hull = plate_hull(mask)
+    assert hull is not None
+    assert hull[65, 30] == 255 and hull[65, 150] == 255  # left and right of the chain
+    assert hull[3, 120] == 0 and hull[65, 240] == 0  # the frame stays outside
