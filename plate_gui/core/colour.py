@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .results import Box
+from .results import Box, CharPrediction
 
 # Measured on plates-dev (candidate readings replayed, the bundled model): exact
 # plates 508 -> 519 of 797 (US +9, HK +2, no region worse); 515 to 519 for any
@@ -69,3 +69,22 @@ def off_colour(chroma: list[tuple[float, float] | None],
     cut = max(MIN_DISTANCE, SPREAD * float(np.median([d for d in dist if d is not None])))
     return [d is not None and d > cut and conf < MAX_CONFIDENCE
             for d, conf in zip(dist, confidences)]
+
+
+def same_ink(chars: list[CharPrediction], bgr: np.ndarray,
+             cache: dict) -> list[CharPrediction]:
+    """``chars`` less the doubtful ones inked in another colour (``off_colour``).
+
+    Args:
+        chars: one reading's characters, each with its box in ``bgr``.
+        bgr: the plate image, ``HxWx3 uint8``.
+        cache: box tuple -> ink chroma, shared across the readings of one image.
+    """
+    chroma = []
+    for c in chars:
+        key = c.box.as_tuple()
+        if key not in cache:
+            cache[key] = ink_chroma(bgr, c.box)
+        chroma.append(cache[key])
+    drop = off_colour(chroma, [c.confidence for c in chars])
+    return [c for c, d in zip(chars, drop) if not d]

@@ -16,7 +16,7 @@ import numpy as np
 
 from .bands import Band, read_band, two_row_bands
 from .charset import JUNK
-from .colour import ink_chroma, off_colour
+from .colour import same_ink
 from .errors import ModelLoadError
 from .imageio import ImageSource, load_image, to_gray
 from .preprocess import preprocess_batch
@@ -150,7 +150,7 @@ class PlateRecognizer:
             readings.append([c for c in chars if c.char != JUNK])
         if bgr is not None:
             chroma: dict = {}
-            readings = [_same_ink(chars, bgr, chroma) for chars in readings]
+            readings = [same_ink(chars, bgr, chroma) for chars in readings]
         best: list[CharPrediction] = []
         best_score = -np.inf
         for chars in readings:
@@ -216,20 +216,6 @@ def reading_score(chars: list[CharPrediction]) -> float:
     if len({c.row for c in chars}) > 1 and not hk_two_row_layout(chars):
         score *= ODD_TWO_ROWS
     return score
-
-
-def _same_ink(chars: list[CharPrediction], bgr: np.ndarray,
-              cache: dict) -> list[CharPrediction]:
-    """``chars`` less the doubtful ones inked in another colour (``colour.off_colour``).
-    ``cache`` maps box tuples to their ink chroma across the readings of one image."""
-    chroma = []
-    for c in chars:
-        key = c.box.as_tuple()
-        if key not in cache:
-            cache[key] = ink_chroma(bgr, c.box)
-        chroma.append(cache[key])
-    drop = off_colour(chroma, [c.confidence for c in chars])
-    return [c for c, d in zip(chars, drop) if not d]
 
 
 def _open_session(path: Path, threads: int):

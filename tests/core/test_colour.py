@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from plate_gui.core.colour import ink_chroma, off_colour
-from plate_gui.core.recognizer import _same_ink
+from plate_gui.core.colour import ink_chroma, off_colour, same_ink
 from plate_gui.core.results import Box, CharPrediction
 
 NAVY = (110, 40, 20)  # BGR
@@ -42,24 +41,24 @@ def test_a_doubtful_emblem_in_another_ink_is_dropped():
     img, boxes = _plate([NAVY, NAVY, NAVY, GREEN, NAVY, NAVY])
     chars = [_char(ch, 0.99, b) for ch, b in zip("ABC6DE", boxes)]
     chars[3] = _char("6", 0.8, boxes[3])
-    out = _same_ink(chars, img, {})
+    out = same_ink(chars, img, {})
     assert "".join(c.char for c in out) == "ABCDE"
 
 
 def test_a_sure_character_stays_whatever_its_ink():
     img, boxes = _plate([NAVY, NAVY, NAVY, GREEN, NAVY, NAVY])
     chars = [_char(ch, 0.99, b) for ch, b in zip("ABC6DE", boxes)]
-    assert _same_ink(chars, img, {}) == chars
+    assert same_ink(chars, img, {}) == chars
 
 
 def test_grey_plates_and_short_readings_lose_nothing():
     grey = (60, 60, 60)
     img, boxes = _plate([grey, grey, (150, 150, 150), grey, grey])
     chars = [_char(ch, 0.6, b) for ch, b in zip("ABCDE", boxes)]
-    assert _same_ink(chars, img, {}) == chars  # no chroma: nothing stands out
+    assert same_ink(chars, img, {}) == chars  # no chroma: nothing stands out
     img, boxes = _plate([NAVY, GREEN, NAVY])
     chars = [_char(ch, 0.6, b) for ch, b in zip("A6B", boxes)]
-    assert _same_ink(chars, img, {}) == chars  # too few characters to tell
+    assert same_ink(chars, img, {}) == chars  # too few characters to tell
 
 
 @pytest.mark.parametrize("chroma, conf, expected", [
