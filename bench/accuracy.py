@@ -149,6 +149,10 @@ def check_floors(res: dict, floors: dict) -> list[str]:
     ece = res["plates"]["calibration"]["ece"]
     if ece > floors.get("ece_max", 1.0):
         bad.append(f"calibration error {ece:.3f} > cap {floors['ece_max']:.3f}")
+    sure = res["plates"]["calibration"]["high_conf_accuracy"]
+    if sure < floors.get("high_conf_accuracy", 0.0):
+        bad.append(f"characters shown at >= 0.9 right {sure:.3f} < floor "
+                   f"{floors['high_conf_accuracy']:.3f}")
     chars = res.get("chars", {}).get("hk_rules")
     if chars is not None and chars < floors.get("chars_real", 0.0):
         bad.append(f"chars-real accuracy {chars:.3f} < floor {floors['chars_real']:.3f}")

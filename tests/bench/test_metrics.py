@@ -30,14 +30,17 @@ def test_calibration_of_an_overconfident_set():
 def test_floors():
     res = {"plates": {"regions": {"all": {"exact": 0.5, "char_acc": 0.9},
                                   "hk": {"exact": 0.2, "char_acc": 0.8}},
-                      "calibration": {"ece": 0.05}},
+                      "calibration": {"ece": 0.05, "high_conf_accuracy": 0.98}},
            "chars": {"hk_rules": 0.97}}
-    ok = {"exact": {"all": 0.4}, "char_acc": {"all": 0.85}, "ece_max": 0.06, "chars_real": 0.95}
+    ok = {"exact": {"all": 0.4}, "char_acc": {"all": 0.85}, "ece_max": 0.06, "chars_real": 0.95,
+          "high_conf_accuracy": 0.97}
     assert check_floors(res, ok) == []
-    bad = {"exact": {"all": 0.6, "hk": 0.1}, "ece_max": 0.01, "chars_real": 0.99}
+    bad = {"exact": {"all": 0.6, "hk": 0.1}, "ece_max": 0.01, "chars_real": 0.99,
+           "high_conf_accuracy": 0.99}
     msgs = check_floors(res, bad)
-    assert len(msgs) == 3 and any("exact on all" in m for m in msgs)
+    assert len(msgs) == 4 and any("exact on all" in m for m in msgs)
     assert any("calibration" in m for m in msgs) and any("chars-real" in m for m in msgs)
+    assert any(">= 0.9 right" in m for m in msgs)
 
 
 @pytest.mark.parametrize("plate_region, asked, used", [

@@ -171,3 +171,32 @@ def test_two_rows_outside_hong_kong_s_layout_score_lower():
     hong_kong = odd[1:]  # J D over 5382: two letters over four digits
     assert reading_score(odd) == pytest.approx(ODD_TWO_ROWS * reading_score(one_row))
     assert reading_score(hong_kong) == pytest.approx(reading_score(one_row[1:]))
+
+
+def test_characters_other_readings_disagree_on_are_contested():
+    from plate_gui.core.recognizer import contested
+    from plate_gui.core.results import Box, CharPrediction
+
+    def char(c, x, w=10):
+        return CharPrediction(c, 0.97, ((c, 0.97),), False, Box(x, 0, w, 20))
+
+    best = [char("A", 0), char("B", 12), char("8", 24)]
+    same_cut = [char("A", 0), char("B", 12), char("B", 24)]  # reads the last as B
+    other_cut = [char("A", 1), char("8", 12, 22)]  # B and 8 merged into one box
+    readings = [best, same_cut, other_cut]
+    # A: in all three (one box shifted by a pixel); B: in two of three; 8: only in best.
+    assert contested(best, readings) == [False, False, True]
+    assert contested(best, [best]) == [False, False, False]
+    assert contested([], readings) == []
+
+
+def test_a_contested_character_is_shown_less_sure(tiny_weights, plate, monkeypatch):
+    from plate_gui.core import recognizer
+
+    rec = PlateRecognizer(tiny_weights, threshold=0.0)
+    sure = rec.recognize(plate[0])
+    monkeypatch.setattr(recognizer, "contested", lambda best, readings: [True] * len(best))
+    doubted = rec.recognize(plate[0])
+    assert doubted.raw_text == sure.raw_text
+    for a, b in zip(sure.chars, doubted.chars):
+        assert b.confidence == pytest.approx(a.confidence * recognizer.CONTESTED_FACTOR)
