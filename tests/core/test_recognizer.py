@@ -200,3 +200,24 @@ def test_a_contested_character_is_shown_less_sure(tiny_weights, plate, monkeypat
     assert doubted.raw_text == sure.raw_text
     for a, b in zip(sure.chars, doubted.chars):
         assert b.confidence == pytest.approx(a.confidence * recognizer.CONTESTED_FACTOR)
+
+
+def test_readings_are_scored_as_they_would_be_shown(tiny_weights):
+    from plate_gui.core.results import Box, CharPrediction
+
+    def reading(text, doubtful_at, alts):
+        out = []
+        for i, ch in enumerate(text):
+            a = alts if i == doubtful_at else ((ch, 0.99),)
+            out.append(CharPrediction(a[0][0], a[0][1], a, False, Box(12 * i, 0, 10, 20)))
+        return out
+
+    # The bar read as I (0.6) is a 1 under Hong Kong's rules (no I there), where it is
+    # sure; the other reading's doubtful 7 (0.8) stays as doubtful under any rules.
+    bar = reading("ABI234", 2, (("I", 0.6), ("1", 0.35), ("7", 0.01)))
+    seven = reading("AB7234", 2, (("7", 0.8), ("1", 0.1), ("T", 0.05)))
+    rec = PlateRecognizer(tiny_weights)
+    shown, used = rec._pick([seven, bar], "hk")
+    assert "".join(c.char for c in shown) == "AB1234" and used == "hk"
+    shown, used = rec._pick([seven, bar], None)  # no rules: the surer raw reading
+    assert "".join(c.char for c in shown) == "AB7234" and used is None
