@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from plate_gui.core import segmentation
 from plate_gui.core.errors import SegmentationError
 from plate_gui.core.imageio import load_image, to_gray
 from plate_gui.core.segmentation import crop_box, segment, segment_candidates
@@ -93,6 +94,26 @@ def test_wide_letters_are_not_split(text):
     assert len(segment(plate).boxes) == len(truth)
 
 
+def test_an_end_character_touching_a_sticker_is_found_in_the_row_strip(monkeypatch):
+    import cv2
+
+    plate, boxes = draw_plate(rows=["AB1234"])
+    x, y, w, h = boxes[-1]
+    cv2.rectangle(plate, (x + w // 3, 0), (x + w + 6, y + h // 5), 20, -1)  # sticker on the 4
+
+    def last_found(cands):
+        return max((iou(b.as_tuple(), boxes[-1]) for c in cands for b in c.boxes), default=0.0)
+
+    # With the sticker the 4 is one component too tall for the row: never a box...
+    monkeypatch.setattr(segmentation, "BAND_SLOTS", 0)
+    assert last_found(segment_candidates(plate, limit=4)) == 0.0
+    # ...until the row's strip is read alone.
+    monkeypatch.setattr(segmentation, "BAND_SLOTS", 3)
+    cands = segment_candidates(plate, limit=4)
+    assert last_found(cands) >= 0.5
+    assert any(len(c.boxes) == 6 for c in cands)
+
+
 @pytest.mark.parametrize("shape", [(60, 200), (60, 200, 3), (8, 8), (300, 90)])
 @pytest.mark.parametrize("value", [0, 128, 255])
 def test_blank_images_give_no_boxes(shape, value):
@@ -111,7 +132,8 @@ def test_noise_does_not_crash_and_candidates_are_distinct():
 def test_candidates_are_limited_and_the_first_is_segment():
     plate, _ = draw_plate(rows=["GV5679"], border=True)
     cands = segment_candidates(plate, limit=3)
-    assert 1 <= len(cands) <= 3 and cands[0].boxes == segment(plate).boxes
+    most = 3 + segmentation.TWO_ROW_SLOTS + segmentation.BAND_SLOTS  # reserved readings
+    assert 1 <= len(cands) <= most and cands[0].boxes == segment(plate).boxes
 
 
 def test_boxes_lie_inside_the_image():
