@@ -3,7 +3,9 @@
 Segmentation works on gray, where a state's emblem between the character groups
 (Oregon's green tree, Utah's orange arch, New Mexico's red Zia, Illinois' blue
 Lincoln) has a character's size and darkness, and the model reads it as a 6, G or
-4. In colour it stands out: its ink's chroma is far from the characters'.
+4, or touches a character and hides it in one component with it. In colour it
+stands out: its ink's chroma is far from the characters' (``off_colour``), and a
+colour channel parts it from them (``chroma_views``).
 
 Pure numpy and OpenCV: ``HxWx3 uint8`` BGR in.
 """
@@ -88,3 +90,24 @@ def same_ink(chars: list[CharPrediction], bgr: np.ndarray,
         chroma.append(cache[key])
     drop = off_colour(chroma, [c.confidence for c in chars])
     return [c for c, d in zip(chars, drop) if not d]
+
+
+# Measured on plates-dev (candidate readings replayed): a channel whose spread is
+# under 3 to 6 units holds no emblem worth reading apart (3: same figures as 6).
+MIN_CHROMA_SPREAD = 6.0
+
+
+def chroma_views(bgr: np.ndarray) -> list[np.ndarray]:
+    """The image's CIE a (green-red) and b (blue-yellow) channels, each stretched to
+    ``HxW uint8``, for segmentation to binarize besides gray: blue characters and a
+    green tree of one darkness differ in both. Channels spread less than
+    ``MIN_CHROMA_SPREAD`` (grey images, plain plates) are left out."""
+    if bgr.ndim != 3 or bgr.shape[2] != 3:
+        return []
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab)
+    out = []
+    for ch in (1, 2):
+        c = np.ascontiguousarray(lab[..., ch])
+        if float(c.std()) >= MIN_CHROMA_SPREAD:
+            out.append(cv2.normalize(c, None, 0, 255, cv2.NORM_MINMAX))
+    return out

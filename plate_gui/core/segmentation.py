@@ -111,7 +111,8 @@ def segment(gray: np.ndarray) -> Segmentation:
     return cands[0] if cands else Segmentation((), (), ())
 
 
-def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
+def segment_candidates(gray: np.ndarray, limit: int = 6,
+                       ink: np.ndarray | None = None) -> list[Segmentation]:
     """Distinct readings of a plate, best geometric score first.
 
     Each binarization may cut the plate differently; the recognizer lets the
@@ -122,6 +123,9 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
         gray: ``HxW uint8`` gray image (``HxWx3`` BGR is converted), H, W >= 8.
         limit: most readings returned by geometric score; the best two-row readings
             (``TWO_ROW_SLOTS``) and row-strip readings (``BAND_SLOTS``) come on top.
+        ink: another ``HxW uint8`` view of the same image to binarize instead of
+            ``gray`` (a colour channel, where the characters' ink stands apart from an
+            emblem of another colour); boxes and crops still come from ``gray``.
 
     Returns:
         Up to ``limit + TWO_ROW_SLOTS + BAND_SLOTS`` segmentations with at least one
@@ -132,21 +136,23 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
     """
     gray = _as_gray(gray)
     work, scale = working_image(gray)
-    readings = [(r, work, None, 0.0) for r in _readings(work)]
-    two_rows = [(r, work, None, 0.0) for r in _body_two_row_readings(work) + _two_row_readings(work)]
+    if ink is None:
+        src = work
+    else:
+        ink = _as_gray(ink)
+        if ink.shape != gray.shape:
+            raise SegmentationError(f"ink view {ink.shape} differs from the image {gray.shape}")
+        src = working_image(ink)[0]
+    readings = [(r, work, None, 0.0) for r in _readings(src)]
+    two_rows = [(r, work, None, 0.0) for r in _body_two_row_readings(src) + _two_row_readings(src)]
     readings += two_rows
     angle = _row_angle(readings[0][0]) if readings else 0.0
     if abs(angle) > 1.5:
         rot, size = _rotation(work.shape, angle)
-        # Fill the new corners with the frame's typical value: replicating edge pixels
-        # would smear characters that touch the edge into tall streaks.
-        frame = np.concatenate([work[0], work[-1], work[:, 0], work[:, -1]])
-        upright = cv2.warpAffine(work, rot, size, flags=cv2.INTER_LINEAR,
-                                 borderMode=cv2.BORDER_CONSTANT,
-                                 borderValue=int(np.median(frame)))
+        upright, upright_src = (_upright(img, rot, size) for img in (work, src))
         # Upright crops classify better: the straightened reading wins a near tie.
         readings += [(replace(r, score=r.score * UPRIGHT_BONUS), upright, rot, angle)
-                     for r in _readings(upright, work.shape)]
+                     for r in _readings(upright_src, work.shape)]
     readings.sort(key=lambda t: -t[0].score)
     # Two-row readings score low on geometry (their characters are half the plate's
     # height), so the best of them always reach the classifier.
@@ -155,7 +161,7 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
     # strip of the best one-row reading (``_band_readings``); the best of those
     # readings always reach the classifier too.
     if BAND_SLOTS and readings and readings[0][2] is None and len(readings[0][0].rows) == 1:
-        band = sorted(_band_readings(work, readings[0][0].rows[0]), key=lambda r: -r.score)
+        band = sorted(_band_readings(src, readings[0][0].rows[0]), key=lambda r: -r.score)
         reserved += [(r, work, None, 0.0) for r in band[:BAND_SLOTS]]
     readings = readings[:limit] + reserved + readings[limit:]
     limit += len(reserved)
@@ -170,6 +176,15 @@ def segment_candidates(gray: np.ndarray, limit: int = 6) -> list[Segmentation]:
         if len(out) >= limit:
             break
     return out
+
+
+def _upright(img: np.ndarray, rot: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``img`` rotated by ``rot`` onto a canvas of ``size``. The new corners take the
+    frame's typical value: replicating edge pixels would smear characters that touch
+    the edge into tall streaks."""
+    frame = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
+    return cv2.warpAffine(img, rot, size, flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=int(np.median(frame)))
 
 
 def working_image(gray: np.ndarray) -> tuple[np.ndarray, float]:

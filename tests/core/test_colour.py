@@ -70,3 +70,34 @@ def test_grey_plates_and_short_readings_lose_nothing():
 ])
 def test_off_colour(chroma, conf, expected):
     assert off_colour(chroma, conf) == expected
+
+
+def test_a_character_touching_an_emblem_of_another_colour_is_cut_out_in_colour():
+    import cv2
+
+    from plate_gui.core.colour import chroma_views
+    from plate_gui.core.recognizer import colour_candidates
+    from plate_gui.core.segmentation import segment_candidates
+
+    from .plates import draw_plate, iou
+
+    gray, boxes = draw_plate(rows=["AB1234"])
+    ink = gray < 128
+    bgr = np.full(gray.shape + (3,), 235, np.uint8)
+    bgr[ink] = (170, 30, 20)  # blue ink, gray 43
+    x, y, w, h = boxes[2]  # the 1, with a green emblem of the same gray on its left
+    emblem = np.zeros(gray.shape, np.uint8)
+    cv2.ellipse(emblem, (x - 4, y + h // 2), (int(0.45 * w + 6), int(0.55 * h)), 0, 0, 360, 255, -1)
+    bgr[(emblem > 0) & ~ink] = (20, 65, 10)
+    plain = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+
+    def found(cands):
+        return max((iou(b.as_tuple(), boxes[2]) for c in cands for b in c.boxes), default=0.0)
+
+    cands = segment_candidates(plain, limit=4)
+    assert found(cands) < 0.5  # in gray the 1 and the emblem are one component
+    assert len(chroma_views(bgr)) == 2
+    assert found(colour_candidates(plain, bgr, cands)) >= 0.7
+    # A grey image has no colour to part them by.
+    grey = cv2.cvtColor(plain, cv2.COLOR_GRAY2BGR)
+    assert chroma_views(grey) == [] and colour_candidates(plain, grey, cands) == []

@@ -194,6 +194,7 @@ def test_a_contested_character_is_shown_less_sure(tiny_weights, plate, monkeypat
     from plate_gui.core import recognizer
 
     rec = PlateRecognizer(tiny_weights, threshold=0.0)
+    monkeypatch.setattr(recognizer, "contested", lambda best, readings: [False] * len(best))
     sure = rec.recognize(plate[0])
     monkeypatch.setattr(recognizer, "contested", lambda best, readings: [True] * len(best))
     doubted = rec.recognize(plate[0])

@@ -193,3 +193,10 @@ def test_each_sample_segments_into_its_characters(name):
     xs = [b.x for b in seg.boxes]
     if name not in SAMPLE_ROWS:
         assert xs == sorted(xs)
+
+
+def test_an_ink_view_of_another_shape_is_refused():
+    plate, _ = draw_plate(rows=["AB123"])
+    with pytest.raises(SegmentationError, match="ink view"):
+        segment_candidates(plate, ink=plate[:, :-1])
+    assert segment_candidates(plate, ink=plate)[0].boxes == segment(plate).boxes
