@@ -208,11 +208,12 @@ class PlateRecognizer:
 # Readings from each colour channel (``chroma_views``): a character touching an
 # emblem of another colour (Oregon's tree, Utah's arch) is one component with it in
 # gray, but not in colour. Measured on plates-dev (candidate readings replayed):
-# 534 -> 546 exact plates (US +12, no region worse; 17 won, 5 lost); the height check
-# keeps a state's name, in colour as plain as the characters, from winning (it took
-# four plates, ALASKA twice).
-COLOUR_CANDIDATES = 2
-COLOUR_MIN_HEIGHT = 0.7  # of the best gray reading's median character height
+# 534 -> 546 exact plates with 2 readings a channel and a height check of 0.7 (US +12,
+# no region worse); 3 readings: 548; 3 and 0.6: 551 (US +16, intl +1); 0.5 as 0.6.
+# Without the check a state's name, in colour as plain as the characters, wins (it
+# took four plates, ALASKA twice).
+COLOUR_CANDIDATES = 3
+COLOUR_MIN_HEIGHT = 0.6  # of the best gray reading's median character height
 
 
 def colour_candidates(gray: np.ndarray, bgr: np.ndarray,
