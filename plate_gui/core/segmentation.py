@@ -122,13 +122,13 @@ def segment_candidates(gray: np.ndarray, limit: int = 6,
     Args:
         gray: ``HxW uint8`` gray image (``HxWx3`` BGR is converted), H, W >= 8.
         limit: most readings returned by geometric score; the best two-row readings
-            (``TWO_ROW_SLOTS``) and row-strip readings (``BAND_SLOTS``) come on top.
+            (``TWO_ROW_SLOTS``) and row-strip readings (``STRIP_SLOTS``) come on top.
         ink: another ``HxW uint8`` view of the same image to binarize instead of
             ``gray`` (a colour channel, where the characters' ink stands apart from an
             emblem of another colour); boxes and crops still come from ``gray``.
 
     Returns:
-        Up to ``limit + TWO_ROW_SLOTS + BAND_SLOTS`` segmentations with at least one
+        Up to ``limit + TWO_ROW_SLOTS + STRIP_SLOTS`` segmentations with at least one
         box, no two with the same boxes.
 
     Raises:
@@ -158,11 +158,11 @@ def segment_candidates(gray: np.ndarray, limit: int = 6,
     # height), so the best of them always reach the classifier.
     reserved = sorted(two_rows, key=lambda t: -t[0].score)[:TWO_ROW_SLOTS]
     # End characters touching the frame, a sticker or an emblem are found again in the
-    # strip of the best one-row reading (``_band_readings``); the best of those
+    # strip of the best one-row reading (``_strip_readings``); the best of those
     # readings always reach the classifier too.
-    if BAND_SLOTS and readings and readings[0][2] is None and len(readings[0][0].rows) == 1:
-        band = sorted(_band_readings(src, readings[0][0].rows[0]), key=lambda r: -r.score)
-        reserved += [(r, work, None, 0.0) for r in band[:BAND_SLOTS]]
+    if STRIP_SLOTS and readings and readings[0][2] is None and len(readings[0][0].rows) == 1:
+        strip = sorted(_strip_readings(src, readings[0][0].rows[0]), key=lambda r: -r.score)
+        reserved += [(r, work, None, 0.0) for r in strip[:STRIP_SLOTS]]
     readings = readings[:limit] + reserved + readings[limit:]
     limit += len(reserved)
     out: list[Segmentation] = []
@@ -277,13 +277,9 @@ def _two_row_readings(work: np.ndarray, per_row: int = 2) -> list[_Reading]:
     for part, y0 in ((work[:split], 0), (work[split:], split)):
         if part.shape[0] < 8:
             return []
-        pad = max(2, part.shape[0] // 6)
-        frame = np.concatenate([part[:, 0], part[:, -1]])
-        padded = cv2.copyMakeBorder(part, pad, pad, 0, 0, cv2.BORDER_CONSTANT,
-                                    value=int(np.median(frame)))
-        rs = [r for r in _readings(padded, work.shape) if len(r.rows) == 1][:per_row]
-        halves.append([tuple(Blob(b.x, b.y - pad + y0, b.w, b.h, b.area) for b in r.rows[0])
-                       for r in rs])
+        fill = int(np.median(np.concatenate([part[:, 0], part[:, -1]])))
+        halves.append([row for row, _ in _strip_rows(work, y0, y0 + part.shape[0], fill)]
+                      [:per_row])
     out = []
     for top in halves[0]:
         for bottom in halves[1]:
@@ -298,10 +294,10 @@ def _two_row_readings(work: np.ndarray, per_row: int = 2) -> list[_Reading]:
 # mostly a first or last character touching the frame or a sticker, 8 lost to a
 # frame piece or band read as a character at an end), classification about 10 ms
 # slower (more crops).
-BAND_SLOTS = 3
+STRIP_SLOTS = 3
 
 
-def _band_readings(work: np.ndarray, row: tuple[Blob, ...]) -> list[_Reading]:
+def _strip_readings(work: np.ndarray, row: tuple[Blob, ...]) -> list[_Reading]:
     """Readings of the strip a one-row reading's characters stand in, read alone.
 
     An end character touching the frame, a sticker or an emblem is one component
@@ -310,25 +306,32 @@ def _band_readings(work: np.ndarray, row: tuple[Blob, ...]) -> list[_Reading]:
     """
     if len(row) < 3:
         return []
-    h, w = work.shape
+    h = work.shape[0]
     top = int(np.median([b.y for b in row]))
     bottom = int(np.median([b.y + b.h for b in row]))
     grow = max(1, round(0.06 * (bottom - top)))
     y0, y1 = max(0, top - grow), min(h, bottom + grow)
-    part = work[y0:y1]
-    if part.shape[0] < 8:
+    if y1 - y0 < 8:
         return []
-    pad = max(2, part.shape[0] // 6)
-    frame = np.concatenate([part[0], part[-1]])
-    padded = cv2.copyMakeBorder(part, pad, pad, 0, 0, cv2.BORDER_CONSTANT,
-                                value=int(np.median(frame)))
+    fill = int(np.median(np.concatenate([work[y0], work[y1 - 1]])))
     out = []
-    for r in _readings(padded, work.shape):
-        if len(r.rows) != 1:
-            continue
-        rows = (tuple(Blob(b.x, b.y - pad + y0, b.w, b.h, b.area) for b in r.rows[0]),)
-        out.append(_Reading(rows, _score(rows, work.shape), r.light_on_dark))
+    for blobs, light in _strip_rows(work, y0, y1, fill):
+        rows = (blobs,)
+        out.append(_Reading(rows, _score(rows, work.shape), light))
     return out
+
+
+def _strip_rows(work: np.ndarray, y0: int, y1: int,
+                fill: int) -> list[tuple[tuple[Blob, ...], bool]]:
+    """The one-row readings of ``work[y0:y1]`` read as a plate of its own (padded
+    above and below with ``fill``, its background), best geometric score first:
+    ``(blobs in work's coordinates, light_on_dark)``."""
+    part = work[y0:y1]
+    pad = max(2, part.shape[0] // 6)
+    padded = cv2.copyMakeBorder(part, pad, pad, 0, 0, cv2.BORDER_CONSTANT, value=fill)
+    return [(tuple(Blob(b.x, b.y - pad + y0, b.w, b.h, b.area) for b in r.rows[0]),
+             r.light_on_dark)
+            for r in _readings(padded, work.shape) if len(r.rows) == 1]
 
 
 def _body_two_row_readings(work: np.ndarray) -> list[_Reading]:

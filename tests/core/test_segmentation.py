@@ -105,10 +105,10 @@ def test_an_end_character_touching_a_sticker_is_found_in_the_row_strip(monkeypat
         return max((iou(b.as_tuple(), boxes[-1]) for c in cands for b in c.boxes), default=0.0)
 
     # With the sticker the 4 is one component too tall for the row: never a box...
-    monkeypatch.setattr(segmentation, "BAND_SLOTS", 0)
+    monkeypatch.setattr(segmentation, "STRIP_SLOTS", 0)
     assert last_found(segment_candidates(plate, limit=4)) == 0.0
     # ...until the row's strip is read alone.
-    monkeypatch.setattr(segmentation, "BAND_SLOTS", 3)
+    monkeypatch.setattr(segmentation, "STRIP_SLOTS", 3)
     cands = segment_candidates(plate, limit=4)
     assert last_found(cands) >= 0.5
     assert any(len(c.boxes) == 6 for c in cands)
@@ -132,7 +132,7 @@ def test_noise_does_not_crash_and_candidates_are_distinct():
 def test_candidates_are_limited_and_the_first_is_segment():
     plate, _ = draw_plate(rows=["GV5679"], border=True)
     cands = segment_candidates(plate, limit=3)
-    most = 3 + segmentation.TWO_ROW_SLOTS + segmentation.BAND_SLOTS  # reserved readings
+    most = 3 + segmentation.TWO_ROW_SLOTS + segmentation.STRIP_SLOTS  # reserved readings
     assert 1 <= len(cands) <= most and cands[0].boxes == segment(plate).boxes
 
 
