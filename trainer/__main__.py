@@ -39,9 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     s1.add_argument("--train-size", type=int, default=STAGE1_DEFAULTS["train_size"])
     s1.add_argument("--emnist-dir", type=Path, default=None,
                     help="folder with the EMNIST balanced IDX files (never downloaded)")
+    _shapes_flag(s1)
     mp = sub.add_parser("make-plates", help="render plates, cut them with the core")
     mp.add_argument("--out", type=Path, default=ROOT / "runs" / "plates")
     mp.add_argument("--plates", type=int, default=4000)
+    _shapes_flag(mp)
     s2 = sub.add_parser("stage2", help="fine-tune on labelled crops (labels.csv: file,char)")
     _common(s2, STAGE2_DEFAULTS)
     s2.add_argument("--data", type=Path, action="append", default=None,
@@ -58,7 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     al.add_argument("--emnist-dir", type=Path, default=None)
     al.add_argument("--plates", type=int, default=4000)
     al.add_argument("--out", type=Path, default=ROOT / "assets" / "plate_resnet50.onnx")
+    _shapes_flag(al)
     return p
+
+
+def _shapes_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plate-shapes", action="store_true",
+                   help="also draw plate strokes (narrow W, M, boxy 8, footed 1) and large "
+                        "US emblems; off for the bundled weights (see README)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "stage1":
             cfg = StageConfig(**{**STAGE1_DEFAULTS, **_overrides(args),
-                                 "train_size": args.train_size})
+                                 "train_size": args.train_size,
+                                 "plate_shapes": args.plate_shapes})
             stages.stage1(cfg, args.runs / "stage1", args.emnist_dir)
         elif args.command == "make-plates":
-            stages.make_plates(args.out, args.plates)
+            stages.make_plates(args.out, args.plates, args.plate_shapes)
         elif args.command == "stage2":
             cfg = StageConfig(**{**STAGE2_DEFAULTS, **_overrides(args),
                                  "sampler_junk_share": args.sampler_junk_share})

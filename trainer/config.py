@@ -21,6 +21,7 @@ class StageConfig:
         junk_share: share of stage 1's rendered samples that are junk.
         sampler_junk_share: share of junk crops in what stage 2's WeightedRandomSampler
             draws; None: class-balanced, so junk is 1 of 37 classes (the bundled weights).
+        plate_shapes: stage 1 also draws the opt-in plate shapes (``render.PlateShapes``).
         seed: fixes rendering, splits, sampling and initialisation.
         threads: torch CPU threads.
     """
@@ -34,6 +35,7 @@ class StageConfig:
     val_size: int = 2000
     junk_share: float = 0.08
     sampler_junk_share: float | None = None
+    plate_shapes: bool = False
     seed: int = 0
     threads: int = 2
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)

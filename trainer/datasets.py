@@ -23,10 +23,11 @@ from plate_gui.core.preprocess import PreprocessConfig, preprocess_crop
 log = logging.getLogger(__name__)
 
 
-def _render_chunk(args: tuple[int, int, float, list[str], PreprocessConfig]):
-    from .render import render_char, render_junk
+def _render_chunk(args: tuple[int, int, float, list[str], PreprocessConfig, bool]):
+    from .render import render_char, render_junk, use_plate_shapes
 
-    n, seed, junk_share, fonts, pre = args
+    n, seed, junk_share, fonts, pre, shapes = args
+    use_plate_shapes(shapes)
     rng = np.random.default_rng(seed)
     xs = np.empty((n, 1, pre.input_size, pre.input_size), np.float32)
     ys = np.empty(n, np.int64)
@@ -43,8 +44,9 @@ def _render_chunk(args: tuple[int, int, float, list[str], PreprocessConfig]):
 
 def synthetic_chars(n: int, seed: int, pre: PreprocessConfig, junk_share: float,
                     fonts: list[Path] | None = None,
-                    workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Render ``n`` character (and junk) crops, preprocessed.
+                    workers: int = 2, shapes: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Render ``n`` character (and junk) crops, preprocessed; ``shapes``: with the
+    opt-in plate shapes (``render.PlateShapes``).
 
     Returns:
         ``(X Nx1xSxS float32, y N int64)``, deterministic for ``seed``.
@@ -53,7 +55,7 @@ def synthetic_chars(n: int, seed: int, pre: PreprocessConfig, junk_share: float,
 
     font_names = [str(f) for f in (fonts or find_plate_fonts())]
     chunk = 2000
-    jobs = [(min(chunk, n - s), seed * 100_003 + s, junk_share, font_names, pre)
+    jobs = [(min(chunk, n - s), seed * 100_003 + s, junk_share, font_names, pre, shapes)
             for s in range(0, n, chunk)]
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(workers) as pool:

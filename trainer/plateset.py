@@ -63,10 +63,11 @@ def label_segments(found: list[tuple[int, int, int, int]], truth: list[tuple[int
     return out
 
 
-def _plate_chunk(args: tuple[Path, int, int, list[str], int]) -> list[tuple[str, str]]:
-    from .render import PLATE_STYLES, render_plate
+def _plate_chunk(args: tuple[Path, int, int, list[str], int, bool]) -> list[tuple[str, str]]:
+    from .render import PLATE_STYLES, render_plate, use_plate_shapes
 
-    out_dir, start, n, fonts, seed = args
+    out_dir, start, n, fonts, seed, shapes = args
+    use_plate_shapes(shapes)
     rng = np.random.default_rng([seed, start])
     rows = []
     for i in range(start, start + n):
@@ -93,8 +94,9 @@ def _plate_chunk(args: tuple[Path, int, int, list[str], int]) -> list[tuple[str,
 
 
 def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = None,
-                    workers: int = 2, seed: int = 0) -> Path:
-    """Render ``n_plates`` plates, segment them with the core, save labelled crops.
+                    workers: int = 2, seed: int = 0, shapes: bool = False) -> Path:
+    """Render ``n_plates`` plates, segment them with the core, save labelled crops
+    (``shapes``: with the opt-in plate shapes, ``render.PlateShapes``).
 
     Different seeds give disjoint plates (the validation set uses another seed).
 
@@ -107,7 +109,7 @@ def build_plate_set(out_dir: Path, n_plates: int, fonts: list[Path] | None = Non
     out_dir.mkdir(parents=True, exist_ok=True)
     names = [str(f) for f in (fonts or find_plate_fonts())]
     chunk = 250
-    jobs = [(out_dir, s, min(chunk, n_plates - s), names, seed)
+    jobs = [(out_dir, s, min(chunk, n_plates - s), names, seed, shapes)
             for s in range(0, n_plates, chunk)]
     rows: list[tuple[str, str]] = []
     with ProcessPoolExecutor(workers) as pool:

@@ -20,9 +20,38 @@ from PIL import Image, ImageDraw, ImageFont
 
 from plate_gui.core.charset import PLATE_CHARS
 
+from .emblems import EMBLEM_KINDS, draw_emblem
+from .strokes import STROKE_CHARS, stroke_glyph
+
 log = logging.getLogger(__name__)
 
 PLATE_STYLES = ("hk_yellow", "hk_white", "hk_two_row", "uk", "eu", "us", "br", "vertical", "dark")
+
+
+@dataclass
+class PlateShapes:
+    """Opt-in drawing the bundled weights were not trained with (``--plate-shapes``).
+
+    on: draw a share of 8 B W M N H I J 1 in plate strokes (``strokes``) and, on US
+    plates, emblems as large as a character, also before or after the characters
+    (``emblems``). A full run with the strokes (2026-12-03) read chars-real 100% with
+    Hong Kong rules (bundled 93.0%) but plates-dev fell from 69.0% to 64.4% exact, and
+    with the emblems too 65.0%, so they stay off until a run reads plates better too
+    (README, Training). Off, the renderer draws exactly what made the bundled weights.
+    """
+
+    on: bool = False
+    stroke_share: float = 0.25
+    big_emblem_share: float = 0.6  # of US emblems
+    end_emblem: float = 0.25  # of US plates
+
+
+_shapes = PlateShapes()
+
+
+def use_plate_shapes(on: bool) -> None:
+    """Turn the plate shapes (``PlateShapes``) on or off for this process."""
+    _shapes.on = bool(on)
 SEPARATORS = " -.*"  # gap, dash, middle dot, emblem: drawn (or left) between characters
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -96,6 +125,8 @@ def _shape(ch: str, path: str, cap: int, sx: float, weight: int, broken: float,
     base, top = _glyph(path, cap, ch)
     if ch in ROUNDED_RING_CHARS and rng.random() < ROUNDED_RING_SHARE:
         base = _rounded_ring(base.shape, rng)
+    elif _shapes.on and ch in STROKE_CHARS and rng.random() < _shapes.stroke_share:
+        base = stroke_glyph(ch, base.shape, rng)
     h, w = base.shape
     g = cv2.resize(base, (max(1, round(w * sx)), h), interpolation=cv2.INTER_LINEAR)
     pad = max(0, weight)
@@ -192,7 +223,13 @@ def random_text(style: str, rng: np.random.Generator) -> str:
         return _fill("L" * int(rng.integers(2, 4)) + " " + digits, rng, LETTERS) + _choose(rng, ("", "M"))
     chars = _fill("".join(_choose(rng, ("D", "L")) for _ in range(int(rng.integers(5, 8)))), rng)
     cut = int(rng.integers(2, len(chars) - 1))
-    return chars[:cut] + _choose(rng, ("", " ", " ", "-", ".", "*")) + chars[cut:]
+    text = chars[:cut] + _choose(rng, ("", " ", " ", "-", ".", "*")) + chars[cut:]
+    if not _shapes.on:
+        return text
+    end = rng.random()  # a picture or stacked letters at one end (see ``emblems``)
+    if end < _shapes.end_emblem / 2:
+        return "*" + text
+    return text + "*" if end < _shapes.end_emblem else text
 
 
 def _rows(text: str, style: str) -> list[str]:
@@ -255,7 +292,8 @@ def _place_row(row: str, path: str, cap: int, look: _Look,
     x = 0.0
     for c, s in shaped:
         if s is None:
-            w = {" ": look.space, "-": 0.45 * cap_f, ".": 0.22 * cap_f, "*": 0.6 * cap_f}[c]
+            emblem = cap_f * rng.uniform(0.6, 1.0) if c == "*" and _shapes.on else 0.6 * cap_f
+            w = {" ": look.space, "-": 0.45 * cap_f, ".": 0.22 * cap_f, "*": emblem}[c]
             items.append((c, x, w, None))
             x += w + (gap if c != " " else 0.0)
             continue
@@ -416,8 +454,10 @@ def _small_print(img: np.ndarray, lay: _Layout, style: str, fg: tuple, path: str
                           _color(rng, (0,) * 3, (255,) * 3), -1)
 
 
-def _separators(img: np.ndarray, lay: _Layout, fg: tuple, rng: np.random.Generator) -> None:
-    """Dashes, dots and emblems between character groups (never characters)."""
+def _separators(img: np.ndarray, lay: _Layout, fg: tuple, style: str, path: str,
+                rng: np.random.Generator) -> None:
+    """Dashes, dots and emblems between character groups (never characters); on US
+    plates with ``plate shapes`` on, often an emblem as large as a character."""
     cap = lay.cap
     for kind, x, y, w in lay.seps:
         cy = y + cap // 2
@@ -426,9 +466,16 @@ def _separators(img: np.ndarray, lay: _Layout, fg: tuple, rng: np.random.Generat
             cv2.rectangle(img, (x + w // 6, cy - t // 2), (x + w - w // 6, cy + t // 2), fg, -1)
         elif kind == ".":
             cv2.circle(img, (x + w // 2, cy), max(2, int(cap * 0.06)), fg, -1)
+        elif kind == "*" and style == "us" and _shapes.on and rng.random() < _shapes.big_emblem_share:
+            color = fg if rng.random() < 0.5 else _color(rng, (0,) * 3, (255,) * 3)
+            h = round(cap * rng.uniform(0.8, 1.1))
+            emblem = _choose(rng, EMBLEM_KINDS)
+            letters = [_glyph(path, max(5, round(cap * rng.uniform(0.22, 0.32))), c)[0] / 255.0
+                       for c in _fill("L" * int(rng.integers(2, 4)), rng)] if emblem == "stack" else []
+            draw_emblem(img, (x, max(0, y + (cap - h) // 2), w, h), color, emblem, letters, rng)
         elif kind == "*":  # a shield, flower or tiny logo
             color = _color(rng, (0,) * 3, (255,) * 3)
-            r = max(3, int(w * rng.uniform(0.3, 0.45)))
+            r = max(3, int(min(w, round(0.6 * cap)) * rng.uniform(0.3, 0.45)))
             if rng.random() < 0.5:
                 cv2.ellipse(img, (x + w // 2, cy), (r, int(r * 1.3)), 0, 0, 360, color, -1)
             else:
@@ -475,7 +522,7 @@ def _paint(lay: _Layout, style: str, path: str, rng: np.random.Generator) -> np.
         _eu_band(img, lay.band, code, path, rng)
     if style in ("us", "br"):
         _small_print(img, lay, style, fg, path, rng)
-    _separators(img, lay, fg, rng)
+    _separators(img, lay, fg, style, path, rng)
     for _, x, y, alpha in lay.glyphs:
         _blend(img, alpha, fg, x, y)
     _frame_and_screws(img, lay, bg, fg, rng)

@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 def stage1(cfg: StageConfig, run_dir: Path, emnist_dir: Path | None = None) -> Path:
     """Synthetic plate-font characters (+ EMNIST balanced when given)."""
     t = time.time()
-    train = synthetic_chars(cfg.train_size, cfg.seed, cfg.preprocess, cfg.junk_share)
-    val = synthetic_chars(cfg.val_size, cfg.seed + 7919, cfg.preprocess, cfg.junk_share)
+    train = synthetic_chars(cfg.train_size, cfg.seed, cfg.preprocess, cfg.junk_share,
+                            shapes=cfg.plate_shapes)
+    val = synthetic_chars(cfg.val_size, cfg.seed + 7919, cfg.preprocess, cfg.junk_share,
+                          shapes=cfg.plate_shapes)
     data = {"synthetic_train": cfg.train_size, "synthetic_val": cfg.val_size}
     if emnist_dir is not None:
         ex, ey = emnist_balanced(emnist_dir, "train", cfg.preprocess)
@@ -32,11 +34,12 @@ def stage1(cfg: StageConfig, run_dir: Path, emnist_dir: Path | None = None) -> P
     return train_stage(cfg, train, val, run_dir, provenance={"data": data})
 
 
-def make_plates(out: Path, plates: int) -> Path:
-    """The stage-2 set in ``out`` and a disjoint validation set in ``out``-val (1/8 the size)."""
+def make_plates(out: Path, plates: int, shapes: bool = False) -> Path:
+    """The stage-2 set in ``out`` and a disjoint validation set in ``out``-val (1/8 the
+    size); ``shapes``: with the opt-in plate shapes (``render.PlateShapes``)."""
     t = time.time()
-    path = build_plate_set(out, plates, seed=0)
-    build_plate_set(val_dir_for(out), max(50, plates // 8), seed=1)
+    path = build_plate_set(out, plates, seed=0, shapes=shapes)
+    build_plate_set(val_dir_for(out), max(50, plates // 8), seed=1, shapes=shapes)
     log.info("plate sets ready in %.0f s", time.time() - t)
     return path
 
@@ -157,10 +160,10 @@ def run_all(args, s1_defaults: dict, s2_defaults: dict) -> None:
     """stage1 -> make-plates -> stage2 -> export, as the bundled weights were made."""
     t = time.time()
     common = {"seed": args.seed, "threads": args.threads}
-    s1 = StageConfig(**{**s1_defaults, **common})
+    s1 = StageConfig(**{**s1_defaults, **common, "plate_shapes": args.plate_shapes})
     s2 = StageConfig(**{**s2_defaults, **common})
     best1 = stage1(s1, args.runs / "stage1", args.emnist_dir)
-    plates = make_plates(args.runs / "plates", args.plates)
+    plates = make_plates(args.runs / "plates", args.plates, args.plate_shapes)
     best2 = stage2(s2, args.runs / "stage2", [plates], best1)
     export(best2, args.out)
     log.info("all stages done in %.1f min", (time.time() - t) / 60)

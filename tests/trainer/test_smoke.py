@@ -28,15 +28,17 @@ def test_help_lists_the_stages(capsys):
 def test_every_stage_runs_and_the_export_loads(tmp_path):
     runs = tmp_path / "runs"
     common = ["--runs", str(runs), "--epochs", "1", "--batch-size", "8", "--threads", "1"]
-    assert trainer_main(["stage1", *common, "--train-size", "48"]) == 0
+    assert trainer_main(["stage1", *common, "--train-size", "48", "--plate-shapes"]) == 0
     assert (runs / "stage1" / "best.pt").is_file()
     history = json.loads((runs / "stage1" / "metrics.json").read_text())
     assert history[0]["epoch"] == 1 and "val_acc" in history[0]
     assert (runs / "stage1" / "curves.png").stat().st_size > 0
     config = json.loads((runs / "stage1" / "config.json").read_text())
     assert config["lr"] == 1e-3 and config["data"]["synthetic_train"] == 48
+    assert config["plate_shapes"] is True, "the run records what it drew"
 
-    assert trainer_main(["make-plates", "--out", str(runs / "plates"), "--plates", "12"]) == 0
+    assert trainer_main(["make-plates", "--out", str(runs / "plates"), "--plates", "12",
+                         "--plate-shapes"]) == 0
     labels = (runs / "plates" / "labels.csv").read_text().splitlines()
     assert labels[0] == "file,char" and len(labels) > 12
 
