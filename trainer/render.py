@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 from plate_gui.core.charset import PLATE_CHARS
 
 from .emblems import EMBLEM_KINDS, draw_emblem
-from .strokes import STROKE_CHARS, stroke_glyph
+from .strokes import STROKE_CHARS, rounded_rect, stroke_glyph
 
 log = logging.getLogger(__name__)
 
@@ -157,24 +157,11 @@ def _rounded_ring(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarra
     ring = np.zeros((h, w), np.uint8)
     stroke = max(1, round(min(h, w) * rng.uniform(0.14, 0.26)))
     radius = max(1, round(min(h, w) * rng.uniform(0.15, 0.5)))
-    outer = _rounded_rect((h, w), 0, radius)
-    inner = _rounded_rect((h, w), stroke, max(0, radius - stroke))
+    outer = rounded_rect((h, w), 0, 0, w - 1, h - 1, radius)
+    inner = rounded_rect((h, w), stroke, stroke, w - 1 - stroke, h - 1 - stroke,
+                         max(0, radius - stroke))
     ring[(outer > 0) & (inner == 0)] = 255
     return ring
-
-
-def _rounded_rect(shape: tuple[int, int], inset: int, radius: int) -> np.ndarray:
-    h, w = shape
-    out = np.zeros((h, w), np.uint8)
-    x0, y0, x1, y1 = inset, inset, w - 1 - inset, h - 1 - inset
-    if x1 <= x0 or y1 <= y0:
-        return out
-    r = min(radius, (x1 - x0) // 2, (y1 - y0) // 2)
-    cv2.rectangle(out, (x0 + r, y0), (x1 - r, y1), 255, -1)
-    cv2.rectangle(out, (x0, y0 + r), (x1, y1 - r), 255, -1)
-    for cx, cy in ((x0 + r, y0 + r), (x1 - r, y0 + r), (x0 + r, y1 - r), (x1 - r, y1 - r)):
-        cv2.circle(out, (cx, cy), r, 255, -1)
-    return out
 
 
 def _hull(alpha: np.ndarray, x: float, y: float) -> np.ndarray:

@@ -60,12 +60,14 @@ def _lines(canvas: np.ndarray, m: float, t: int, *paths: list[tuple[float, float
 
 def _ring(canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int, r: int, t: int) -> None:
     """A rounded-rectangle ring of stroke ``t`` with outer corners of radius ``r``."""
-    outer = _rounded(canvas.shape, x0, y0, x1, y1, r)
-    inner = _rounded(canvas.shape, x0 + t, y0 + t, x1 - t, y1 - t, max(0, r - t))
+    outer = rounded_rect(canvas.shape, x0, y0, x1, y1, r)
+    inner = rounded_rect(canvas.shape, x0 + t, y0 + t, x1 - t, y1 - t, max(0, r - t))
     canvas[(outer > 0) & (inner == 0)] = 255
 
 
-def _rounded(shape: tuple[int, int], x0: int, y0: int, x1: int, y1: int, r: int) -> np.ndarray:
+def rounded_rect(shape: tuple[int, int], x0: int, y0: int, x1: int, y1: int,
+                 r: int) -> np.ndarray:
+    """A filled rectangle (x0, y0)-(x1, y1) with corners of radius ``r`` (``HxW uint8``)."""
     out = np.zeros(shape, np.uint8)
     if x1 <= x0 or y1 <= y0:
         return out
