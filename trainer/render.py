@@ -21,11 +21,25 @@ from PIL import Image, ImageDraw, ImageFont
 from plate_gui.core.charset import PLATE_CHARS
 
 from .emblems import EMBLEM_KINDS, draw_emblem
-from .strokes import STROKE_CHARS, rounded_rect, stroke_glyph
+from .strokes import STROKE_CHARS, draw_ring, stroke_glyph
 
 log = logging.getLogger(__name__)
 
 PLATE_STYLES = ("hk_yellow", "hk_white", "hk_two_row", "uk", "eu", "us", "br", "vertical", "dark")
+SEPARATORS = " -.*"  # gap, dash, middle dot, emblem: drawn (or left) between characters
+DIGITS = "0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+HK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # Hong Kong plates use no I, O or Q
+UK_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"
+ES_LETTERS = "BCDFGHJKLMNPRSTVWXYZ"
+STATES = ("CALIFORNIA", "New York", "TEXAS", "Illinois", "Florida", "Kentucky", "Arkansas",
+          "Maryland", "NEVADA", "Virginia", "Louisiana", "IDAHO", "MAINE", "Arizona", "OHIO",
+          "WISCONSIN", "NEW JERSEY", "Oklahoma", "Missouri", "UTAH", "Iowa", "HAWAII", "Indiana")
+SLOGANS = ("LAND OF LINCOLN", "EMPIRE STATE", "The Natural State", "Garden State",
+           "FAMOUS POTATOES", "Vacationland", "Sunshine State", "ALOHA STATE", "visitPA.com",
+           "America's Dairyland", "Great Lakes", "The Silver State", "First in Flight")
+BR_CITIES = ("BA-SALVADOR", "SP-SAO PAULO", "ES-VILA VELHA", "MG-BELO HORIZONTE",
+             "BA-CAMACARI", "PR-CURITIBA", "RJ-NITEROI", "BA-DIAS D'AVILA")
 
 
 @dataclass
@@ -52,20 +66,6 @@ _shapes = PlateShapes()
 def use_plate_shapes(on: bool) -> None:
     """Turn the plate shapes (``PlateShapes``) on or off for this process."""
     _shapes.on = bool(on)
-SEPARATORS = " -.*"  # gap, dash, middle dot, emblem: drawn (or left) between characters
-DIGITS = "0123456789"
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-HK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # Hong Kong plates use no I, O or Q
-UK_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXYZ"
-ES_LETTERS = "BCDFGHJKLMNPRSTVWXYZ"
-STATES = ("CALIFORNIA", "New York", "TEXAS", "Illinois", "Florida", "Kentucky", "Arkansas",
-          "Maryland", "NEVADA", "Virginia", "Louisiana", "IDAHO", "MAINE", "Arizona", "OHIO",
-          "WISCONSIN", "NEW JERSEY", "Oklahoma", "Missouri", "UTAH", "Iowa", "HAWAII", "Indiana")
-SLOGANS = ("LAND OF LINCOLN", "EMPIRE STATE", "The Natural State", "Garden State",
-           "FAMOUS POTATOES", "Vacationland", "Sunshine State", "ALOHA STATE", "visitPA.com",
-           "America's Dairyland", "Great Lakes", "The Silver State", "First in Flight")
-BR_CITIES = ("BA-SALVADOR", "SP-SAO PAULO", "ES-VILA VELHA", "MG-BELO HORIZONTE",
-             "BA-CAMACARI", "PR-CURITIBA", "RJ-NITEROI", "BA-DIAS D'AVILA")
 
 
 @dataclass(frozen=True)
@@ -157,10 +157,7 @@ def _rounded_ring(shape: tuple[int, int], rng: np.random.Generator) -> np.ndarra
     ring = np.zeros((h, w), np.uint8)
     stroke = max(1, round(min(h, w) * rng.uniform(0.14, 0.26)))
     radius = max(1, round(min(h, w) * rng.uniform(0.15, 0.5)))
-    outer = rounded_rect((h, w), 0, 0, w - 1, h - 1, radius)
-    inner = rounded_rect((h, w), stroke, stroke, w - 1 - stroke, h - 1 - stroke,
-                         max(0, radius - stroke))
-    ring[(outer > 0) & (inner == 0)] = 255
+    draw_ring(ring, 0, 0, w - 1, h - 1, radius, stroke)
     return ring
 
 

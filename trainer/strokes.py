@@ -38,10 +38,8 @@ def stroke_glyph(ch: str, shape: tuple[int, int], rng: np.random.Generator) -> n
     # the stroke's centre line runs inside the box by half a stroke
     m = t / 2
     canvas = np.zeros((H, W), np.uint8)
-    draw = _DRAW[ch]
-    draw(canvas, m, t, rng)
-    out = cv2.resize(canvas, (max(1, w), h), interpolation=cv2.INTER_AREA)
-    return out
+    _DRAW[ch](canvas, m, t, rng)
+    return cv2.resize(canvas, (max(1, w), h), interpolation=cv2.INTER_AREA)
 
 
 def _pt(canvas: np.ndarray, m: float, fx: float, fy: float) -> tuple[int, int]:
@@ -58,15 +56,16 @@ def _lines(canvas: np.ndarray, m: float, t: int, *paths: list[tuple[float, float
             cv2.circle(canvas, tuple(int(v) for v in p), t // 2, 255, -1)
 
 
-def _ring(canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int, r: int, t: int) -> None:
-    """A rounded-rectangle ring of stroke ``t`` with outer corners of radius ``r``."""
-    outer = rounded_rect(canvas.shape, x0, y0, x1, y1, r)
-    inner = rounded_rect(canvas.shape, x0 + t, y0 + t, x1 - t, y1 - t, max(0, r - t))
+def draw_ring(canvas: np.ndarray, x0: int, y0: int, x1: int, y1: int, r: int, t: int) -> None:
+    """A rounded-rectangle ring (x0, y0)-(x1, y1) of stroke ``t`` with outer corners of
+    radius ``r``, inked (255) into ``canvas`` (``HxW uint8``)."""
+    outer = _rounded_rect(canvas.shape, x0, y0, x1, y1, r)
+    inner = _rounded_rect(canvas.shape, x0 + t, y0 + t, x1 - t, y1 - t, max(0, r - t))
     canvas[(outer > 0) & (inner == 0)] = 255
 
 
-def rounded_rect(shape: tuple[int, int], x0: int, y0: int, x1: int, y1: int,
-                 r: int) -> np.ndarray:
+def _rounded_rect(shape: tuple[int, int], x0: int, y0: int, x1: int, y1: int,
+                  r: int) -> np.ndarray:
     """A filled rectangle (x0, y0)-(x1, y1) with corners of radius ``r`` (``HxW uint8``)."""
     out = np.zeros(shape, np.uint8)
     if x1 <= x0 or y1 <= y0:
@@ -86,8 +85,8 @@ def _two_bowls(canvas: np.ndarray, t: int, rng: np.random.Generator, square_left
     mid = round(H * rng.uniform(0.44, 0.5))
     inset = 0 if square_left else round(W * rng.uniform(0.0, 0.08))
     r = round(min(W, H / 2) * rng.uniform(0.3, 0.5))
-    _ring(canvas, inset, 0, W - 1 - inset, mid + t // 2, r, t)
-    _ring(canvas, 0, mid - t // 2, W - 1, H - 1, r, t)
+    draw_ring(canvas, inset, 0, W - 1 - inset, mid + t // 2, r, t)
+    draw_ring(canvas, 0, mid - t // 2, W - 1, H - 1, r, t)
     if square_left:
         canvas[:, :t] = 255
         canvas[:t, :max(t, r)] = 255
@@ -138,7 +137,6 @@ def _one(canvas, m, t, rng):
 
 
 def _j(canvas, m, t, rng):
-    H, W = canvas.shape
     hook = rng.uniform(0.6, 0.8)
     paths = [[(0.85, 0), (0.85, hook)]]
     if rng.random() < 0.4:
