@@ -149,7 +149,8 @@ def segment_candidates(gray: np.ndarray, limit: int = 6,
     angle = _row_angle(readings[0][0]) if readings else 0.0
     if abs(angle) > 1.5:
         rot, size = _rotation(work.shape, angle)
-        upright, upright_src = (_upright(img, rot, size) for img in (work, src))
+        upright = _upright(work, rot, size)
+        upright_src = upright if src is work else _upright(src, rot, size)
         # Upright crops classify better: the straightened reading wins a near tie.
         readings += [(replace(r, score=r.score * UPRIGHT_BONUS), upright, rot, angle)
                      for r in _readings(upright_src, work.shape)]
