@@ -15,6 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
+from plate_gui.core.resources import WEIGHTS_NAME
+
 from .config import STAGE1_DEFAULTS, STAGE2_DEFAULTS, StageConfig
 
 log = logging.getLogger("trainer")
@@ -53,15 +55,27 @@ def build_parser() -> argparse.ArgumentParser:
                     help="share of junk crops drawn (default: class-balanced, 1 of 37)")
     ex = sub.add_parser("export", help="ONNX + metadata into assets/")
     ex.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "stage2" / "best.pt")
-    ex.add_argument("--out", type=Path, default=ROOT / "assets" / "plate_resnet50.onnx")
+    _out_flag(ex)
     ex.add_argument("--no-int8", action="store_true", help="ship fp32 even if int8 holds")
     al = sub.add_parser("all", help="stage1, make-plates, stage2, export")
     _common(al, {})
     al.add_argument("--emnist-dir", type=Path, default=None)
     al.add_argument("--plates", type=int, default=4000)
-    al.add_argument("--out", type=Path, default=ROOT / "assets" / "plate_resnet50.onnx")
+    _out_flag(al)
     _shapes_flag(al)
     return p
+
+
+def _out_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=onnx_path, default=ROOT / "assets" / WEIGHTS_NAME,
+                   help=f"the .onnx to write (its .json beside it), or a folder to write "
+                        f"{WEIGHTS_NAME} into (default: assets/{WEIGHTS_NAME})")
+
+
+def onnx_path(text: str) -> Path:
+    """``--out`` as the model file: a path not ending in .onnx is a folder for it."""
+    path = Path(text)
+    return path if path.suffix.lower() == ".onnx" else path / WEIGHTS_NAME
 
 
 def _shapes_flag(p: argparse.ArgumentParser) -> None:

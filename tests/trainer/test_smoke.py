@@ -11,6 +11,8 @@ import pytest
 pytest.importorskip("torch")
 
 from plate_gui.core import PlateRecognizer  # noqa: E402
+from plate_gui.core.resources import WEIGHTS_NAME  # noqa: E402
+from trainer.__main__ import build_parser  # noqa: E402
 from trainer.__main__ import main as trainer_main  # noqa: E402
 from trainer.fonts import find_plate_fonts  # noqa: E402
 from trainer.render import PLATE_STYLES, render_plate  # noqa: E402
@@ -23,6 +25,17 @@ def test_help_lists_the_stages(capsys):
     out = capsys.readouterr().out
     for stage in ("stage1", "make-plates", "stage2", "export", "all"):
         assert stage in out
+
+
+@pytest.mark.parametrize("stage", ["export", "all"])
+def test_out_is_the_model_file_or_a_folder_for_it(tmp_path, stage):
+    def out(*args):
+        return build_parser().parse_args([stage, *args]).out
+
+    assert out("--out", str(tmp_path / "m.onnx")) == tmp_path / "m.onnx"
+    assert out("--out", str(tmp_path / "M.ONNX")) == tmp_path / "M.ONNX"
+    assert out("--out", str(tmp_path / "export")) == tmp_path / "export" / WEIGHTS_NAME
+    assert out().name == WEIGHTS_NAME and out().parent.name == "assets"
 
 
 def test_every_stage_runs_and_the_export_loads(tmp_path):
@@ -43,10 +56,10 @@ def test_every_stage_runs_and_the_export_loads(tmp_path):
     assert labels[0] == "file,char" and len(labels) > 12
 
     assert trainer_main(["stage2", *common]) == 0
-    out = tmp_path / "assets" / "m.onnx"
+    out = tmp_path / "assets"  # a folder: the model is written into it
     assert trainer_main(["export", "--checkpoint", str(runs / "stage2" / "best.pt"),
                          "--out", str(out), "--no-int8"]) == 0
-    recognizer = PlateRecognizer(out)
+    recognizer = PlateRecognizer(out / WEIGHTS_NAME)
     assert recognizer.meta.training["command"]
     assert 0.5 <= recognizer.meta.temperature <= 4.0
     assert len(recognizer.meta.class_prior) == len(recognizer.meta.charset)
