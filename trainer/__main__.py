@@ -5,6 +5,7 @@ Stages:
   make-plates  render plates and cut them with the core's segmentation (stage-2 data)
   stage2       fine-tune on a folder of labelled crops with a WeightedRandomSampler
   export       ONNX + metadata (+ int8) into assets/
+  blend        average two checkpoints weight by weight (a "model soup")
   all          every step above, in order: reproduces the bundled weights
 """
 
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "stage2" / "best.pt")
     _out_flag(ex)
     ex.add_argument("--no-int8", action="store_true", help="ship fp32 even if int8 holds")
+    bl = sub.add_parser("blend", help="average two checkpoints weight by weight")
+    bl.add_argument("first", type=Path, help="checkpoint (e.g. RUNS/stage2/best.pt)")
+    bl.add_argument("second", type=Path, help="checkpoint of the same model")
+    bl.add_argument("--weight", type=float, default=0.5, help="FIRST's share (default 0.5)")
+    bl.add_argument("--out", type=Path, required=True, help="the blended checkpoint")
     al = sub.add_parser("all", help="stage1, make-plates, stage2, export")
     _common(al, {})
     al.add_argument("--emnist-dir", type=Path, default=None)
@@ -106,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export":
             stages.export(args.checkpoint, args.out, int8=not args.no_int8,
                           command=" ".join(sys.argv))
+        elif args.command == "blend":
+            from .checkpoint import blend_checkpoints
+
+            blend_checkpoints(args.first, args.second, args.weight, args.out)
         else:
             stages.run_all(args, STAGE1_DEFAULTS, STAGE2_DEFAULTS)
     except (FileNotFoundError, ValueError) as exc:

@@ -41,3 +41,40 @@ def load_checkpoint(path: Path):
     model = build_model(ModelConfig(**ckpt["model_config"]))
     model.load_state_dict(ckpt["model"])
     return model, ckpt, PreprocessConfig(**ckpt["preprocess"])
+
+
+def blend_checkpoints(first: Path, second: Path, weight: float, out: Path) -> Path:
+    """Average two checkpoints of the same model weight by weight ("model soup").
+
+    ``weight`` is the first checkpoint's share (0..1). Floating-point tensors (weights and
+    batch-norm statistics) are averaged; counters are taken from the first. The result
+    keeps the second's history and records what was blended; no optimiser state.
+
+    Raises:
+        ValueError: a weight outside 0..1, or checkpoints of different models, inputs or
+            charsets.
+    """
+    import torch
+
+    if not 0.0 <= weight <= 1.0:
+        raise ValueError(f"--weight must be between 0 and 1, not {weight}")
+    a = torch.load(Path(first), map_location="cpu", weights_only=False)
+    b = torch.load(Path(second), map_location="cpu", weights_only=False)
+    for key in ("charset", "model_config", "preprocess"):
+        if a.get(key) != b.get(key):
+            raise ValueError(f"'{first}' and '{second}' differ in {key}: they cannot be blended")
+    if a["model"].keys() != b["model"].keys():
+        raise ValueError(f"'{first}' and '{second}' hold different layers")
+    state = {}
+    for name, ta in a["model"].items():
+        tb = b["model"][name]
+        state[name] = (ta * weight + tb * (1.0 - weight)).to(ta.dtype) \
+            if ta.is_floating_point() else ta.clone()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    torch.save({**{k: v for k, v in b.items() if k not in ("model", "optimizer")},
+                "model": state, "optimizer": None,
+                "blend": {"checkpoints": [str(first), str(second)], "weight": weight}}, tmp)
+    tmp.replace(out)
+    return out

@@ -104,7 +104,8 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     _, acc, logits = evaluate(model, x, y)
     temperature = fit_temperature(logits, y)
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
-                "history": ckpt.get("history", []), "checkpoint": str(checkpoint)}
+                "history": ckpt.get("history", []), "checkpoint": str(checkpoint),
+                **({"blend": ckpt["blend"]} if "blend" in ckpt else {})}
     metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir),
                **junk_metrics(logits, y)}
     log.info("validation: characters %s right, junk crops %s recognised as junk",

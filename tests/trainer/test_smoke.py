@@ -23,7 +23,7 @@ def test_help_lists_the_stages(capsys):
         trainer_main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for stage in ("stage1", "make-plates", "stage2", "export", "all"):
+    for stage in ("stage1", "make-plates", "stage2", "export", "blend", "all"):
         assert stage in out
 
 
@@ -82,3 +82,38 @@ def test_resume_continues_after_the_last_epoch(tmp_path):
     assert trainer_main(["stage1", *common, "--epochs", "2"]) == 0
     history = json.loads((tmp_path / "stage1" / "metrics.json").read_text())
     assert [h["epoch"] for h in history] == [1, 2]
+
+
+def test_blend_averages_two_checkpoints_weight_by_weight(tmp_path, capsys):
+    import torch
+
+    from plate_gui.core.model import build_model
+    from plate_gui.core.preprocess import PreprocessConfig
+    from trainer.checkpoint import load_checkpoint, save_checkpoint
+
+    torch.manual_seed(0)
+    first, second = build_model(), build_model()
+    first.layer1[0].bn1.num_batches_tracked.fill_(7)
+    first.layer1[0].bn1.running_var.fill_(2.0)
+    save_checkpoint(tmp_path / "a.pt", first, None, 2, PreprocessConfig())
+    save_checkpoint(tmp_path / "b.pt", second, None, 1, PreprocessConfig(),
+                    extra={"history": [{"epoch": 1}]})
+    out = tmp_path / "soup" / "best.pt"
+    assert trainer_main(["blend", str(tmp_path / "a.pt"), str(tmp_path / "b.pt"),
+                         "--weight", "0.25", "--out", str(out)]) == 0
+
+    soup, ckpt, _ = load_checkpoint(out)
+    a, b, s = first.state_dict(), second.state_dict(), soup.state_dict()
+    for name in ("conv1.weight", "fc.weight", "layer1.0.bn1.running_var"):
+        assert not torch.equal(a[name], b[name])
+        assert torch.allclose(s[name], 0.25 * a[name] + 0.75 * b[name], atol=1e-6)
+    assert s["layer1.0.bn1.num_batches_tracked"].item() == 7, "counters come from FIRST"
+    assert ckpt["blend"]["weight"] == 0.25 and ckpt["history"] == [{"epoch": 1}]
+
+    assert trainer_main(["blend", str(tmp_path / "a.pt"), str(tmp_path / "b.pt"),
+                         "--weight", "1.5", "--out", str(out)]) == 2
+    assert "between 0 and 1" in capsys.readouterr().err
+    save_checkpoint(tmp_path / "c.pt", second, None, 1, PreprocessConfig(input_size=48))
+    assert trainer_main(["blend", str(tmp_path / "a.pt"), str(tmp_path / "c.pt"),
+                         "--out", str(out)]) == 2
+    assert "differ in preprocess" in capsys.readouterr().err
