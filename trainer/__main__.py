@@ -6,7 +6,8 @@ Stages:
   stage2       fine-tune on a folder of labelled crops with a WeightedRandomSampler
   export       ONNX + metadata (+ int8) into assets/
   blend        average two checkpoints weight by weight (a "model soup")
-  all          every step above, in order: reproduces the bundled weights
+  all          stage1, make-plates, stage2 and export, in order (the bundled weights
+               are rebuilt bit for bit by tools/rebuild_weights.sh; see README)
 """
 
 from __future__ import annotations
