@@ -24,9 +24,10 @@ if [ ! -f "$RUNS/stage1/done" ]; then
   touch "$RUNS/stage1/done"
 fi
 if [ ! -f "$RUNS/plates/done" ]; then
-  wt="$(mktemp -d)/plate-reader-8f1dc27"
+  tmp="$(mktemp -d)"
+  wt="$tmp/plate-reader-8f1dc27"
+  trap 'git worktree remove --force "$wt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
   git worktree add --detach "$wt" "$PLATES_COMMIT" >/dev/null
-  trap 'git worktree remove --force "$wt" 2>/dev/null || true' EXIT
   (cd "$wt" && "$PY" -m trainer make-plates --out "$RUNS/plates" --plates 4000)
   touch "$RUNS/plates/done"
 fi

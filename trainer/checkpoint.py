@@ -13,14 +13,20 @@ from plate_gui.core.preprocess import PreprocessConfig
 def save_checkpoint(path: Path, model, optimizer, epoch: int, pre: PreprocessConfig,
                     extra: dict | None = None) -> None:
     """Save model + optimiser state atomically (a kill mid-write keeps the old file)."""
+
+    _save_atomic({"model": model.state_dict(),
+                  "optimizer": optimizer.state_dict() if optimizer else None,
+                  "epoch": epoch, "model_config": asdict(ModelConfig()),
+                  "preprocess": asdict(pre), "charset": CHARSET, **(extra or {})}, path)
+
+
+def _save_atomic(checkpoint: dict, path: Path) -> None:
+    """``torch.save`` through a temporary file, so a kill mid-write keeps the old file."""
     import torch
 
     path = Path(path)
     tmp = path.with_suffix(".tmp")
-    torch.save({"model": model.state_dict(),
-                "optimizer": optimizer.state_dict() if optimizer else None,
-                "epoch": epoch, "model_config": asdict(ModelConfig()),
-                "preprocess": asdict(pre), "charset": CHARSET, **(extra or {})}, tmp)
+    torch.save(checkpoint, tmp)
     tmp.replace(path)
 
 
@@ -72,9 +78,7 @@ def blend_checkpoints(first: Path, second: Path, weight: float, out: Path) -> Pa
             if ta.is_floating_point() else ta.clone()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    torch.save({**{k: v for k, v in b.items() if k not in ("model", "optimizer")},
-                "model": state, "optimizer": None,
-                "blend": {"checkpoints": [str(first), str(second)], "weight": weight}}, tmp)
-    tmp.replace(out)
+    _save_atomic({**{k: v for k, v in b.items() if k not in ("model", "optimizer")},
+                  "model": state, "optimizer": None,
+                  "blend": {"checkpoints": [str(first), str(second)], "weight": weight}}, out)
     return out
