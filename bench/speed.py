@@ -38,7 +38,11 @@ def latencies(folder: Path, weights: Path | None, threads: int, limit: int) -> d
     from plate_gui.core.imageio import is_image_path
 
     rec = PlateRecognizer(weights, threads=threads)
-    files = sorted(p for p in folder.iterdir() if is_image_path(p))[:limit]
+    files = sorted(p for p in folder.iterdir() if is_image_path(p))
+    # Evenly spread over the sorted names (they start with their source, so the first
+    # ``limit`` would all be one source's plates).
+    picks = np.unique(np.linspace(0, len(files) - 1, min(limit, len(files))).round().astype(int))
+    files = [files[i] for i in picks]
     rec.recognize(files[0])  # warm up
     steps: dict[str, list[float]] = {"decode": [], "segment": [], "classify": [], "total": []}
     for f in files:

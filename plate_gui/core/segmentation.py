@@ -112,7 +112,7 @@ def segment(gray: np.ndarray) -> Segmentation:
 
 
 def segment_candidates(gray: np.ndarray, limit: int = 6,
-                       ink: np.ndarray | None = None) -> list[Segmentation]:
+                       ink: np.ndarray | None = None, quick: bool = False) -> list[Segmentation]:
     """Distinct readings of a plate, best geometric score first.
 
     Each binarization may cut the plate differently; the recognizer lets the
@@ -126,6 +126,8 @@ def segment_candidates(gray: np.ndarray, limit: int = 6,
         ink: another ``HxW uint8`` view of the same image to binarize instead of
             ``gray`` (a colour channel, where the characters' ink stands apart from an
             emblem of another colour); boxes and crops still come from ``gray``.
+        quick: only the plain readings, one per binarization (no two-row, upright or
+            row-strip readings): about a quarter of the time.
 
     Returns:
         Up to ``limit + TWO_ROW_SLOTS + STRIP_SLOTS`` segmentations with at least one
@@ -134,49 +136,70 @@ def segment_candidates(gray: np.ndarray, limit: int = 6,
     Raises:
         SegmentationError: if the array is not a 2-D or 3-channel uint8 image.
     """
-    gray = _as_gray(gray)
-    work, scale = working_image(gray)
-    if ink is None:
-        src = work
-    else:
-        ink = _as_gray(ink)
-        if ink.shape != gray.shape:
-            raise SegmentationError(f"ink view {ink.shape} differs from the image {gray.shape}")
-        src = working_image(ink)[0]
-    readings = [(r, work, None, 0.0) for r in _readings(src)]
-    two_rows = [(r, work, None, 0.0) for r in _body_two_row_readings(src) + _two_row_readings(src)]
-    readings += two_rows
-    angle = _row_angle(readings[0][0]) if readings else 0.0
-    if abs(angle) > 1.5:
-        rot, size = _rotation(work.shape, angle)
-        upright = _upright(work, rot, size)
-        upright_src = upright if src is work else _upright(src, rot, size)
-        # Upright crops classify better: the straightened reading wins a near tie.
-        readings += [(replace(r, score=r.score * UPRIGHT_BONUS), upright, rot, angle)
-                     for r in _readings(upright_src, work.shape)]
-    readings.sort(key=lambda t: -t[0].score)
-    # Two-row readings score low on geometry (their characters are half the plate's
-    # height), so the best of them always reach the classifier.
-    reserved = sorted(two_rows, key=lambda t: -t[0].score)[:TWO_ROW_SLOTS]
-    # End characters touching the frame, a sticker or an emblem are found again in the
-    # strip of the best one-row reading (``_strip_readings``); the best of those
-    # readings always reach the classifier too.
-    if STRIP_SLOTS and readings and readings[0][2] is None and len(readings[0][0].rows) == 1:
-        strip = sorted(_strip_readings(src, readings[0][0].rows[0]), key=lambda r: -r.score)
-        reserved += [(r, work, None, 0.0) for r in strip[:STRIP_SLOTS]]
-    readings = readings[:limit] + reserved + readings[limit:]
-    limit += len(reserved)
-    out: list[Segmentation] = []
-    seen: set[tuple] = set()
-    for reading, img, rot, ang in readings:
-        seg = _finish(gray, img, reading, scale, rot, ang)
-        key = seg.boxes
-        if seg.boxes and key not in seen:
-            seen.add(key)
-            out.append(seg)
-        if len(out) >= limit:
-            break
-    return out
+    return PlateCuts(gray, ink).candidates(limit, quick)
+
+
+class PlateCuts:
+    """One plate's segmentation in stages: ``candidates(quick=True)`` first, the full
+    ``candidates()`` only if needed, sharing the working image and plain readings.
+
+    Args and errors as ``segment_candidates``.
+    """
+
+    def __init__(self, gray: np.ndarray, ink: np.ndarray | None = None) -> None:
+        self.gray = _as_gray(gray)
+        self.work, self.scale = working_image(self.gray)
+        if ink is None:
+            self.src = self.work
+        else:
+            ink = _as_gray(ink)
+            if ink.shape != self.gray.shape:
+                raise SegmentationError(f"ink view {ink.shape} differs from the image "
+                                        f"{self.gray.shape}")
+            self.src = working_image(ink)[0]
+        self._plain: list[_Reading] | None = None
+
+    def candidates(self, limit: int = 6, quick: bool = False) -> list[Segmentation]:
+        """Distinct readings, best geometric score first (see ``segment_candidates``)."""
+        if self._plain is None:
+            self._plain = _readings(self.src)
+        gray, work, scale, src = self.gray, self.work, self.scale, self.src
+        readings = [(r, work, None, 0.0) for r in self._plain]
+        two_rows = [] if quick else [(r, work, None, 0.0)
+                                     for r in _body_two_row_readings(src) + _two_row_readings(src)]
+        readings += two_rows
+        angle = _row_angle(readings[0][0]) if readings else 0.0
+        if abs(angle) > 1.5 and not quick:
+            rot, size = _rotation(work.shape, angle)
+            upright = _upright(work, rot, size)
+            upright_src = upright if src is work else _upright(src, rot, size)
+            # Upright crops classify better: the straightened reading wins a near tie.
+            readings += [(replace(r, score=r.score * UPRIGHT_BONUS), upright, rot, angle)
+                         for r in _readings(upright_src, work.shape)]
+        readings.sort(key=lambda t: -t[0].score)
+        # Two-row readings score low on geometry (their characters are half the plate's
+        # height), so the best of them always reach the classifier.
+        reserved = sorted(two_rows, key=lambda t: -t[0].score)[:TWO_ROW_SLOTS]
+        # End characters touching the frame, a sticker or an emblem are found again in the
+        # strip of the best one-row reading (``_strip_readings``); the best of those
+        # readings always reach the classifier too.
+        if (STRIP_SLOTS and not quick and readings and readings[0][2] is None
+                and len(readings[0][0].rows) == 1):
+            strip = sorted(_strip_readings(src, readings[0][0].rows[0]), key=lambda r: -r.score)
+            reserved += [(r, work, None, 0.0) for r in strip[:STRIP_SLOTS]]
+        readings = readings[:limit] + reserved + readings[limit:]
+        limit += len(reserved)
+        out: list[Segmentation] = []
+        seen: set[tuple] = set()
+        for reading, img, rot, ang in readings:
+            seg = _finish(gray, img, reading, scale, rot, ang)
+            key = seg.boxes
+            if seg.boxes and key not in seen:
+                seen.add(key)
+                out.append(seg)
+            if len(out) >= limit:
+                break
+        return out
 
 
 def _upright(img: np.ndarray, rot: np.ndarray, size: tuple[int, int]) -> np.ndarray:

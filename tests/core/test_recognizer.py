@@ -222,3 +222,67 @@ def test_readings_are_scored_as_they_would_be_shown(tiny_weights):
     assert "".join(c.char for c in shown) == "AB1234" and used == "hk"
     shown, used = rec._pick([seven, bar], None)  # no rules: the surer raw reading
     assert "".join(c.char for c in shown) == "AB7234" and used is None
+
+
+def test_settled_needs_one_row_of_a_plate_s_length_all_sure():
+    from plate_gui.core.recognizer import SETTLED_CONFIDENCE, settled
+    from plate_gui.core.results import CharPrediction
+
+    def reading(n, conf=0.97, rows=None, weak_at=None):
+        rows = rows or [0] * n
+        return [CharPrediction("A", SETTLED_CONFIDENCE - 0.01 if i == weak_at else conf,
+                               (("A", conf),), False, None, rows[i]) for i in range(n)]
+
+    assert settled(reading(6)) and settled(reading(8))
+    assert not settled(reading(5)) and not settled(reading(9)) and not settled([])
+    assert not settled(reading(7, weak_at=3))
+    assert not settled(reading(6, rows=[0, 0, 1, 1, 1, 1]))
+
+
+@pytest.mark.parametrize("is_settled", [True, False])
+def test_slower_stages_only_for_unsettled_plates(tiny_weights, plate, monkeypatch, is_settled):
+    from plate_gui.core import recognizer
+    from plate_gui.core.segmentation import PlateCuts
+
+    calls = []
+    real_colour, real_bands = recognizer.colour_candidates, recognizer.two_row_bands
+    real_cands = PlateCuts.candidates
+    monkeypatch.setattr(recognizer, "settled", lambda chars: is_settled)
+    monkeypatch.setattr(recognizer, "colour_candidates",
+                        lambda *a: calls.append("colour") or real_colour(*a))
+    monkeypatch.setattr(recognizer, "two_row_bands",
+                        lambda *a: calls.append("bands") or real_bands(*a))
+    monkeypatch.setattr(PlateCuts, "candidates", lambda self, limit=6, quick=False:
+                        calls.append("quick" if quick else "full")
+                        or real_cands(self, limit, quick))
+    PlateRecognizer(tiny_weights).recognize(plate[0])
+    assert calls == (["quick"] if is_settled else ["quick", "full", "colour", "bands"])
+
+
+def test_later_stages_classify_only_new_crops(tiny_weights, plate, monkeypatch):
+    from plate_gui.core import recognizer
+
+    rec = PlateRecognizer(tiny_weights)
+    sizes = []
+    real = PlateRecognizer.probabilities
+    monkeypatch.setattr(recognizer, "settled", lambda chars: False)
+    monkeypatch.setattr(PlateRecognizer, "probabilities",
+                        lambda self, crops: sizes.append(len(crops)) or real(self, crops))
+    rec.recognize(plate[0])
+    cuts = recognizer.PlateCuts(plate[0])
+    quick = {(b.as_tuple(), s.angle) for s in cuts.candidates(recognizer.CANDIDATES, True)
+             for b in s.boxes}
+    full = {(b.as_tuple(), s.angle) for s in cuts.candidates(recognizer.CANDIDATES)
+            for b in s.boxes}
+    assert sizes[0] == len(quick) and sizes[1] == len(full - quick)
+
+
+def test_plate_cuts_give_what_segment_candidates_gives(plate):
+    from plate_gui.core.segmentation import PlateCuts, segment_candidates
+
+    cuts = PlateCuts(plate[0])
+    quick, full = cuts.candidates(4, quick=True), cuts.candidates(4)
+    assert quick and full
+    assert [s.boxes for s in quick] == [s.boxes for s in segment_candidates(plate[0], 4, quick=True)]
+    assert [s.boxes for s in full] == [s.boxes for s in segment_candidates(plate[0], 4)]
+    assert all(s.angle == 0.0 for s in quick)
