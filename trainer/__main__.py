@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--checkpoint", type=Path, default=ROOT / "runs" / "stage2" / "best.pt")
     _out_flag(ex)
     ex.add_argument("--no-int8", action="store_true", help="ship fp32 even if int8 holds")
+    ex.add_argument("--val", type=Path, default=None,
+                    help="validation crops (file,char) for the temperature and the int8 check "
+                         "(default: the plates-val set beside the checkpoint's runs folder)")
     bl = sub.add_parser("blend", help="average two checkpoints weight by weight")
     bl.add_argument("first", type=Path, help="checkpoint (e.g. RUNS/stage2/best.pt)")
     bl.add_argument("second", type=Path, help="checkpoint of the same model")
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                           args.init or args.runs / "stage1" / "best.pt")
         elif args.command == "export":
             stages.export(args.checkpoint, args.out, int8=not args.no_int8,
-                          command=" ".join(sys.argv))
+                          command=" ".join(sys.argv), val_dir=args.val)
         elif args.command == "blend":
             from .checkpoint import blend_checkpoints
 

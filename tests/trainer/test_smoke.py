@@ -4,6 +4,7 @@ weights load in the core and read a plate."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -66,6 +67,18 @@ def test_every_stage_runs_and_the_export_loads(tmp_path):
     plate = render_plate("AB123", PLATE_STYLES[0], np.random.default_rng(0), find_plate_fonts()[0])
     result = recognizer.recognize(plate.image)
     assert all(0.0 <= c.confidence <= 1.0 for c in result.chars)
+
+    # A checkpoint outside a runs folder (a fine-tune's, say) has no plates-val beside
+    # it: export says so, and takes the validation set from --val.
+    moved = tmp_path / "ft" / "stage2" / "best.pt"
+    moved.parent.mkdir(parents=True)
+    shutil.copy(runs / "stage2" / "best.pt", moved)
+    export = ["export", "--checkpoint", str(moved), "--out", str(tmp_path / "ft-assets"),
+              "--no-int8"]
+    assert trainer_main(export) == 2
+    assert trainer_main([*export, "--val", str(runs / "plates-val")]) == 0
+    meta = PlateRecognizer(tmp_path / "ft-assets" / WEIGHTS_NAME).meta
+    assert meta.metrics["val_set"] == str(runs / "plates-val")
 
 
 def test_stage2_without_stage1_is_a_clear_error(tmp_path, capsys):
