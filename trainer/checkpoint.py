@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict
 from pathlib import Path
 
+from plate_gui.core.atomic import atomic_write_bytes
 from plate_gui.core.charset import CHARSET
 from plate_gui.core.model import ModelConfig, build_model
 from plate_gui.core.preprocess import PreprocessConfig
@@ -13,7 +15,6 @@ from plate_gui.core.preprocess import PreprocessConfig
 def save_checkpoint(path: Path, model, optimizer, epoch: int, pre: PreprocessConfig,
                     extra: dict | None = None) -> None:
     """Save model + optimiser state atomically (a kill mid-write keeps the old file)."""
-
     _save_atomic({"model": model.state_dict(),
                   "optimizer": optimizer.state_dict() if optimizer else None,
                   "epoch": epoch, "model_config": asdict(ModelConfig()),
@@ -21,13 +22,12 @@ def save_checkpoint(path: Path, model, optimizer, epoch: int, pre: PreprocessCon
 
 
 def _save_atomic(checkpoint: dict, path: Path) -> None:
-    """``torch.save`` through a temporary file, so a kill mid-write keeps the old file."""
+    """``torch.save`` through the project's atomic write (a kill keeps the old file)."""
     import torch
 
-    path = Path(path)
-    tmp = path.with_suffix(".tmp")
-    torch.save(checkpoint, tmp)
-    tmp.replace(path)
+    buf = io.BytesIO()
+    torch.save(checkpoint, buf)
+    atomic_write_bytes(Path(path), buf.getvalue())
 
 
 def load_checkpoint(path: Path):
@@ -77,7 +77,6 @@ def blend_checkpoints(first: Path, second: Path, weight: float, out: Path) -> Pa
         state[name] = (ta * weight + tb * (1.0 - weight)).to(ta.dtype) \
             if ta.is_floating_point() else ta.clone()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     _save_atomic({**{k: v for k, v in b.items() if k not in ("model", "optimizer")},
                   "model": state, "optimizer": None,
                   "blend": {"checkpoints": [str(first), str(second)], "weight": weight}}, out)

@@ -203,31 +203,28 @@ class PlateRecognizer:
         known: dict = {}  # crops classified so far: later stages classify only new ones
         spent = {"segment": 0.0, "classify": 0.0}
 
-        def read(cands: list[Segmentation], layouts=(), previous=()):
+        def timed(step: str, fn, *args):
             t = time.perf_counter()
-            readings = list(previous) + self._readings(cands, layouts, bgr, known)
-            chars, used = self._pick(readings, region)
-            spent["classify"] += time.perf_counter() - t
-            return readings, chars, used
+            out = fn(*args)
+            spent[step] += time.perf_counter() - t
+            return out
+
+        def read(new: list[Segmentation], layouts=(), previous=()):
+            readings = list(previous) + self._readings(new, layouts, bgr, known)
+            return (readings, *self._pick(readings, region))
 
         # Stages, each only for plates the one before leaves unsettled: the plain
-        # readings of the gray image; all its readings; then its colour channels' and
-        # band readings as well.
-        t = time.perf_counter()
-        cands = cuts.candidates(CANDIDATES, quick=True)
-        spent["segment"] += time.perf_counter() - t
-        readings, chars, used = read(cands)
+        # readings of the gray image; all its readings (in place of the plain ones);
+        # then its colour channels' and band readings as well.
+        cands = timed("segment", cuts.candidates, CANDIDATES, True)
+        readings, chars, used = timed("classify", read, cands)
         if not settled(chars):
-            t = time.perf_counter()
-            cands = cuts.candidates(CANDIDATES)
-            spent["segment"] += time.perf_counter() - t
-            readings, chars, used = read(cands)
+            cands = timed("segment", cuts.candidates, CANDIDATES)
+            readings, chars, used = timed("classify", read, cands)
         if not settled(chars):
-            t = time.perf_counter()
-            more = colour_candidates(gray, bgr, cands)
-            layouts = two_row_bands(gray)
-            spent["segment"] += time.perf_counter() - t
-            readings, chars, used = read(more, layouts, readings)
+            more = timed("segment", colour_candidates, gray, bgr, cands)
+            layouts = timed("segment", two_row_bands, gray)
+            readings, chars, used = timed("classify", read, more, layouts, readings)
         timings = {"decode": (t1 - t0) * 1e3, "segment": spent["segment"] * 1e3,
                    "classify": spent["classify"] * 1e3,
                    "total": (time.perf_counter() - t0) * 1e3}
