@@ -173,6 +173,25 @@ def test_two_rows_outside_hong_kong_s_layout_score_lower():
     assert reading_score(hong_kong) == pytest.approx(reading_score(one_row[1:]))
 
 
+def test_a_character_much_shorter_than_its_row_counts_as_doubtful():
+    from plate_gui.core.recognizer import SHORT_FACTOR, reading_score
+    from plate_gui.core.results import Box, CharPrediction
+
+    def char(c, h, x, row=0):
+        return CharPrediction(c, 0.95, ((c, 0.95),), False, Box(x, 40 - h, 18, h), row)
+
+    plate = [char(c, 40, 20 * i) for i, c in enumerate("LLL333")]
+    emblem = plate[:3] + [char("6", 30, 60)] + plate[3:]  # the zia between the groups
+    mean = (6 * 0.95 + SHORT_FACTOR * 0.95) / 7
+    assert reading_score(emblem) == pytest.approx(mean ** 3 * 7)
+    assert reading_score(emblem) < reading_score(plate)
+    # Slightly shorter (a character's box cut a little tight) counts in full, and rows
+    # too short for a median are left alone.
+    tight = plate[:3] + [char("6", 36, 60)] + plate[3:]
+    assert reading_score(tight) == pytest.approx(0.95 ** 3 * 7)
+    assert reading_score(emblem[2:5]) == pytest.approx(0.95 ** 3 * 3)
+
+
 def test_characters_other_readings_disagree_on_are_contested():
     from plate_gui.core.recognizer import contested
     from plate_gui.core.results import Box, CharPrediction
