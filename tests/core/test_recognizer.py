@@ -181,7 +181,7 @@ def test_a_character_much_shorter_than_its_row_counts_as_doubtful():
         return CharPrediction(c, 0.95, ((c, 0.95),), False, Box(x, 40 - h, 18, h), row)
 
     plate = [char(c, 40, 20 * i) for i, c in enumerate("LLL333")]
-    emblem = plate[:3] + [char("6", 30, 60)] + plate[3:]  # the zia between the groups
+    emblem = plate[:3] + [char("6", 30, 60)] + plate[3:]  # an emblem read as a 6 between the groups
     mean = (6 * 0.95 + SHORT_FACTOR * 0.95) / 7
     assert reading_score(emblem) == pytest.approx(mean ** 3 * 7)
     assert reading_score(emblem) < reading_score(plate)
