@@ -214,10 +214,13 @@ class PlateRecognizer:
             return (readings, *self._pick(readings, region))
 
         # Stages, each only for plates the one before leaves unsettled: the plain
-        # readings of the gray image; all its readings (in place of the plain ones);
-        # then its colour channels' and band readings as well.
+        # readings of the gray image (the geometrically best QUICK_FIRST of them
+        # first); all its readings (in place of the plain ones); then its colour
+        # channels' and band readings as well.
         cands = timed("segment", cuts.candidates, CANDIDATES, True)
-        readings, chars, used = timed("classify", read, cands)
+        readings, chars, used = timed("classify", read, cands[:QUICK_FIRST])
+        if not settled(chars) and len(cands) > QUICK_FIRST:
+            readings, chars, used = timed("classify", read, cands[QUICK_FIRST:], (), readings)
         if not settled(chars):
             cands = timed("segment", cuts.candidates, CANDIDATES)
             readings, chars, used = timed("classify", read, cands)
@@ -247,6 +250,12 @@ class PlateRecognizer:
 # 0.75 557, 0.7 555, 0.6 550; 5 characters at 0.8 550.
 SETTLED_CONFIDENCE = 0.8
 SETTLED_LENGTH = (6, 8)
+# The plain readings are classified in two steps: the geometrically best QUICK_FIRST,
+# then, if those leave the plate unsettled, the rest. Replayed on plates-dev: 367
+# plates settle on the best two (418 on all four), and no plate reads differently;
+# benched with 1 and 2 threads, plate by plate in turns: median 89.3 -> 71.9 ms and
+# 66.4 -> 61.9 ms a plate (best three: 67.6 ms with 2 threads).
+QUICK_FIRST = 2
 
 
 def settled(chars: list[CharPrediction]) -> bool:
