@@ -142,9 +142,10 @@ class PlateRecognizer:
             known[key] = probs[i]
         readings = []
         for seg in cands:
-            preds = [self._prediction(known[(box.as_tuple(), seg.angle)], box, row)
-                     for box, row in zip(seg.boxes, seg.rows)]
-            readings.append([c for c in preds if c.char != JUNK])
+            seg_probs = [known[(box.as_tuple(), seg.angle)] for box in seg.boxes]
+            preds = [self._prediction(p, box, row)
+                     for p, box, row in zip(seg_probs, seg.boxes, seg.rows)]
+            readings.append(self._without_junk(preds, seg_probs))
         at = first
         for bands in layouts:
             chars: list[CharPrediction] = []
@@ -158,6 +159,22 @@ class PlateRecognizer:
             chroma: dict = {}
             readings = [same_ink(chars, bgr, chroma) for chars in readings]
         return readings
+
+    def _without_junk(self, preds: list[CharPrediction],
+                      probs: list[np.ndarray]) -> list[CharPrediction]:
+        """A segmentation's reading with the boxes read as junk left out, except those
+        standing where the row's rhythm has a character missing (``in_char_gap``): those
+        are read as their likeliest character, a failure when under the threshold, so
+        a character the model doubts is shown as ``?``, not silently dropped."""
+        out = []
+        for i, (c, p) in enumerate(zip(preds, probs)):
+            if not c.is_junk:
+                out.append(c)
+            elif p[self._junk] < GAP_JUNK_MAX and in_char_gap(preds, i):
+                chars_only = p.copy()
+                chars_only[self._junk] = 0.0
+                out.append(self._prediction(chars_only, c.box, c.row))
+        return out
 
     def _pick(self, readings: list[list[CharPrediction]],
               region: str | None) -> tuple[list[CharPrediction], str | None]:
@@ -297,6 +314,51 @@ def colour_candidates(gray: np.ndarray, bgr: np.ndarray,
             seen.add(seg.boxes)
             out.append(seg)
     return out
+
+
+# A box read as junk, unless the model is sure of it, where its row's rhythm has a
+# character missing (between two characters about two pitches apart, at their middle,
+# of the row's height) is a character the model doubts, not a leftover: it is shown,
+# as "?" when under the threshold. Measured on plates-dev (bench): 560 -> 561 exact
+# plates (2470410 read whole), 4 more plates read with the right number of
+# characters (5415791 shown as 5?15791, not 515791), none lost; the same for junk
+# probabilities of 0.5 to 0.9 and pitch tolerances of 0.3 to 0.5. Reading every such
+# gap (a crop cut there) instead lost 29 plates: spaced groups, dashes and emblems.
+GAP_JUNK_MAX = 0.7
+GAP_PITCHES = (1.7, 2.3)  # centre distance of the gap's neighbours, in row pitches
+GAP_CENTRE = 0.25  # in pitches, from the middle between the neighbours
+GAP_HEIGHT = 0.85  # of the row's median character height, either way
+GAP_WIDTH = 1.3  # of the row's median character width, at most
+GAP_MIN_ROW = 3
+
+
+def in_char_gap(preds: list[CharPrediction], i: int) -> bool:
+    """Whether ``preds[i]`` (read as junk) stands where its row's characters (the
+    other non-junk predictions of its row) leave room for exactly one character."""
+    j = preds[i]
+    row = sorted((c for c in preds if c.row == j.row and not c.is_junk and c.box is not None),
+                 key=lambda c: c.box.x)
+    if j.box is None or len(row) < GAP_MIN_ROW:
+        return False
+    b = j.box
+    med_h = float(np.median([c.box.h for c in row]))
+    med_w = float(np.median([c.box.w for c in row]))
+    if not (GAP_HEIGHT * med_h <= b.h <= med_h / GAP_HEIGHT and b.w <= GAP_WIDTH * med_w):
+        return False
+    left = [c for c in row if c.box.x + c.box.w <= b.x + 0.15 * b.w]
+    right = [c for c in row if c.box.x >= b.x + 0.85 * b.w]
+    if not left or not right or len(left) + len(right) != len(row):
+        return False  # at an end, or overlapping a character
+    centres = np.array([c.box.x + c.box.w / 2 for c in row])
+    steps = np.diff(centres)
+    gap = steps[len(left) - 1]
+    others = steps[steps < 0.9 * gap]
+    if others.size == 0:
+        return False
+    pitch = float(np.median(others))
+    middle = (centres[len(left) - 1] + centres[len(left)]) / 2
+    return (GAP_PITCHES[0] * pitch <= gap <= GAP_PITCHES[1] * pitch
+            and abs(b.x + b.w / 2 - middle) <= GAP_CENTRE * pitch)
 
 
 TYPICAL_MAX_CHARS = 7

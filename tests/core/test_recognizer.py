@@ -192,6 +192,61 @@ def test_a_character_much_shorter_than_its_row_counts_as_doubtful():
     assert reading_score(emblem[2:5]) == pytest.approx(0.95 ** 3 * 3)
 
 
+def _row_with_junk(junk_x, junk_h=40, text="247?410", pitch=22):
+    """A row of characters 18 wide at ``pitch``, the ``?`` replaced by a junk box at x."""
+    from plate_gui.core.results import Box, CharPrediction
+
+    out = []
+    for i, c in enumerate(text):
+        if c == "?":
+            out.append(CharPrediction("#", 0.4, (("#", 0.4), ("4", 0.3)), True,
+                                      Box(junk_x, 40 - junk_h, 18, junk_h)))
+        else:
+            out.append(CharPrediction(c, 0.95, ((c, 0.95),), False, Box(pitch * i, 0, 18, 40)))
+    return out
+
+
+def test_a_junk_box_where_the_row_misses_a_character_is_in_a_gap():
+    from plate_gui.core.recognizer import in_char_gap
+
+    assert in_char_gap(_row_with_junk(66), 3)  # 247 ? 410: room for one character
+    assert not in_char_gap(_row_with_junk(72), 3)  # off the gap's middle
+    assert not in_char_gap(_row_with_junk(66, junk_h=24), 3)  # too short: an emblem, a dash
+    assert not in_char_gap(_row_with_junk(60), 3)  # overlaps the 7
+    wide = _row_with_junk(77, text="247??410")  # room for two: groups spaced apart
+    assert not in_char_gap([c for i, c in enumerate(wide) if i != 4], 3)
+    assert not in_char_gap(_row_with_junk(154, text="2470410?"), 7)  # at the row's end
+
+
+def test_junk_in_a_character_gap_is_shown_not_dropped(tiny_weights):
+    from plate_gui.core.recognizer import GAP_JUNK_MAX
+
+    rec = PlateRecognizer(tiny_weights)
+    junk = rec.meta.charset.index("#")
+    four = rec.meta.charset.index("4")
+    preds = _row_with_junk(66)
+
+    def probs(p_junk):
+        out = []
+        for c in preds:
+            p = np.zeros(len(rec.meta.charset), np.float32)
+            if c.is_junk:
+                p[junk], p[four] = p_junk, 1.0 - p_junk
+            else:
+                p[rec.meta.charset.index(c.char)] = 1.0
+            out.append(p)
+        return out
+
+    # Doubted junk in the gap: its likeliest character, with its own probability.
+    shown = rec._without_junk(preds, probs(0.4))
+    assert "".join(c.char for c in shown) == "2474410"
+    assert shown[3].confidence == pytest.approx(0.6) and shown[3].box == preds[3].box
+    # Junk the model is sure of, or junk elsewhere, is left out.
+    assert "".join(c.char for c in rec._without_junk(preds, probs(GAP_JUNK_MAX))) == "247410"
+    off = _row_with_junk(72)
+    assert "".join(c.char for c in rec._without_junk(off, probs(0.4))) == "247410"
+
+
 def test_characters_other_readings_disagree_on_are_contested():
     from plate_gui.core.recognizer import contested
     from plate_gui.core.results import Box, CharPrediction
