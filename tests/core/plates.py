@@ -14,14 +14,16 @@ CONDENSED = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf"
 def draw_plate(rows: list[str], size: int = 60, invert: bool = False, border: bool = False,
                screws: bool = False, angle: float = 0.0, vertical: bool = False,
                gap: int = 10, font: str = FONT,
-               weight: int = 0) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+               weight: int = 0,
+               leading: float = 1.25) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """A gray plate image and the (x, y, w, h) ink box of each character, reading order.
 
     Each character is drawn with its own label value, so its box is the bounding
     box of exactly its ink; with ``angle`` the image is rotated and each upright box
     becomes the bounding box of its rotated corners.
     A negative ``gap`` makes neighbouring characters overlap (touching characters);
-    ``weight`` thickens the strokes by that many pixels (bold plate lettering).
+    ``weight`` thickens the strokes by that many pixels (bold plate lettering);
+    ``leading`` is the rows' pitch in ``size`` (under about 1.0 the rows touch).
     """
     font = ImageFont.truetype(font, size)
     if vertical:
@@ -31,7 +33,7 @@ def draw_plate(rows: list[str], size: int = 60, invert: bool = False, border: bo
         return font.getbbox(ch, stroke_width=weight)
 
     width = max(sum(bbox(c)[2] - bbox(c)[0] + gap for c in r) for r in rows) + 60
-    height = int(len(rows) * size * 1.25 + 40)
+    height = int((len(rows) - 1) * size * leading + size * 1.25 + 40)
     lab = np.zeros((height, width), np.uint8)
     n = 0
     for r, row in enumerate(rows):
@@ -40,7 +42,7 @@ def draw_plate(rows: list[str], size: int = 60, invert: bool = False, border: bo
             n += 1
             bb = bbox(ch)
             glyph = Image.new("L", (width, height), 0)  # one layer per character: its own ink
-            ImageDraw.Draw(glyph).text((x - bb[0], 20 + r * size * 1.25 - bb[1]), ch, fill=255,
+            ImageDraw.Draw(glyph).text((x - bb[0], 20 + r * size * leading - bb[1]), ch, fill=255,
                                        font=font, stroke_width=weight, stroke_fill=255)
             lab[np.asarray(glyph) >= 128] = n
             x += bb[2] - bb[0] + gap

@@ -48,8 +48,13 @@ def test_read_band_merges_halves_when_the_whole_reads_better():
     assert read_band(band, halves, JUNK) == [2]
 
 
-def test_two_row_plate_gives_one_band_per_row_covering_its_characters():
-    plate, boxes = draw_plate(["VL", "5547"], size=60, gap=24, border=True, font=DIN)
+@pytest.mark.parametrize("rows, leading", [
+    (["VL", "5547"], 1.25),
+    (["NE", "3331"], 0.72),  # the rows touch: E's and B's bottom bars on the digits' tops
+    (["BE", "6753"], 0.72),
+])
+def test_two_row_plate_gives_one_band_per_row_covering_its_characters(rows, leading):
+    plate, boxes = draw_plate(rows, size=60, gap=24, border=True, font=DIN, leading=leading)
     assert 1.0 <= plate.shape[1] / plate.shape[0] <= 2.8  # shaped like a two-row plate
     layouts = two_row_bands(plate)
     assert len(layouts) == 1
