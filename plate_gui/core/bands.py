@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from .masks import flattened_ink, row_splits
+from .masks import even_rows, flattened_ink
 from .results import Box
 from .segmentation import TWO_ROW_HEIGHTS, to_original, working_image
 
@@ -81,17 +80,11 @@ def _ink_mask(work: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def _two_rows(mask: np.ndarray, hull: np.ndarray | None) -> tuple[tuple[int, int], ...] | None:
-    """The two text rows' extents, or None: of the body's least-inked valleys
-    (``row_splits``) that leave two rows of about the same height, the one that leaves
-    the most equal heights.
+    """The two text rows' extents (``masks.even_rows`` within the body), or None.
 
-    A Hong Kong plate's two rows are of one height. The least-inked valley often runs
-    through the letters' middles (a U or an N has only its stems there) and, where it
-    still leaves rows within ``TWO_ROW_HEIGHTS``, the letters' bottoms went to the
-    bottom row: an E read as F, a B as R; where the rows touch, none of the three
-    least-inked valleys may be acceptable. Benched on plates-dev: the first acceptable
-    valley of the three least inked: 561 exact plates (bundle's environment 558); the
-    most equal of all valleys: 563 (561; UZ8086 and NE3331 read whole, none lost).
+    Benched on plates-dev: the first valley of the three least inked that left rows of
+    about one height: 561 exact plates (bundle's environment 558); the valley that
+    leaves the most equal heights: 563 (561; UZ8086 and NE3331 read whole, none lost).
     """
     h, w = mask.shape
     if hull is not None:
@@ -99,40 +92,8 @@ def _two_rows(mask: np.ndarray, hull: np.ndarray | None) -> tuple[tuple[int, int
         y0, y1 = int(ys[0]), int(ys[-1]) + 1
     else:
         y0, y1 = 0, h
-    best, best_skew = None, np.inf
-    for split in row_splits(mask, y0, y1, w // 8, w - w // 8):
-        rows = []
-        for a, b in ((y0, split), (split, y1)):
-            extent = _row_extent(mask[a:b])
-            if extent is None or extent[1] - extent[0] < 0.15 * (y1 - y0):
-                break
-            rows.append((a + extent[0], a + extent[1]))
-        if len(rows) == 2 and TWO_ROW_HEIGHTS[0] <= _ratio(rows) <= TWO_ROW_HEIGHTS[1]:
-            skew = abs(np.log(_ratio(rows)))
-            if skew < best_skew:
-                best, best_skew = tuple(rows), skew
-    return best
-
-
-def _ratio(rows: list[tuple[int, int]]) -> float:
-    return (rows[0][1] - rows[0][0]) / max(1, rows[1][1] - rows[1][0])
-
-
-def _row_extent(part: np.ndarray) -> tuple[int, int] | None:
-    """Top and bottom of the characters in one row's strip: the median extent of its
-    character-sized components (a rim, screws or the surround reach further)."""
-    h, w = part.shape
-    n, _, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
-    tops, bottoms = [], []
-    for x, y, bw, bh, _ in stats[1:n]:
-        if bh >= 0.3 * h and bw <= 3 * bh and x > 0 and x + bw < w:
-            tops.append(y)
-            bottoms.append(y + bh)
-    if not tops:
-        return None
-    top, bottom = float(np.median(tops)), float(np.median(bottoms))
-    grow = 0.06 * (bottom - top)
-    return max(0, int(top - grow)), min(h, int(np.ceil(bottom + grow)))
+    found = even_rows(mask, y0, y1, w // 8, w - w // 8, TWO_ROW_HEIGHTS)
+    return None if found is None else found[1]
 
 
 def _band(gray: np.ndarray, work: np.ndarray, mask: np.ndarray, hull: np.ndarray | None,

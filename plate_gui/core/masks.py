@@ -177,3 +177,52 @@ def row_splits(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> list[int
             valleys[y0 + (y + end) // 2] = float(smooth[y])
         y = end + 1
     return sorted(valleys, key=lambda r: (valleys[r], r))
+
+
+def even_rows(mask: np.ndarray, y0: int, y1: int, x0: int, x1: int,
+              heights: tuple[float, float]) -> tuple[int, tuple[tuple[int, int], ...]] | None:
+    """Where a two-row plate's rows part, and their extents: of the valleys of
+    ``row_splits`` that leave two rows whose height ratio (top / bottom) lies within
+    ``heights``, the one that leaves the most equal heights.
+
+    A Hong Kong plate's two rows are of one height. The least-inked valley often runs
+    through the letters' middles (a U or an N has only its stems there) and, where it
+    still leaves rows of about one height, the letters' bottoms go to the bottom row:
+    an E read as F, a B as R.
+
+    Returns:
+        ``(split, ((top, bottom) of row 1, (top, bottom) of row 2))``, absolute rows,
+        or None when no valley leaves two such rows.
+    """
+    best, best_skew = None, np.inf
+    for split in row_splits(mask, y0, y1, x0, x1):
+        rows = []
+        for a, b in ((y0, split), (split, y1)):
+            extent = row_extent(mask[a:b])
+            if extent is None or extent[1] - extent[0] < 0.15 * (y1 - y0):
+                break
+            rows.append((a + extent[0], a + extent[1]))
+        if len(rows) < 2:
+            continue
+        ratio = (rows[0][1] - rows[0][0]) / max(1, rows[1][1] - rows[1][0])
+        skew = abs(np.log(ratio))
+        if heights[0] <= ratio <= heights[1] and skew < best_skew:
+            best, best_skew = (split, tuple(rows)), skew
+    return best
+
+
+def row_extent(part: np.ndarray) -> tuple[int, int] | None:
+    """Top and bottom of the characters in one row's strip: the median extent of its
+    character-sized components (a rim, screws or the surround reach further)."""
+    h, w = part.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats(part, connectivity=8)
+    tops, bottoms = [], []
+    for x, y, bw, bh, _ in stats[1:n]:
+        if bh >= 0.3 * h and bw <= 3 * bh and x > 0 and x + bw < w:
+            tops.append(y)
+            bottoms.append(y + bh)
+    if not tops:
+        return None
+    top, bottom = float(np.median(tops)), float(np.median(bottoms))
+    grow = 0.06 * (bottom - top)
+    return max(0, int(top - grow)), min(h, int(np.ceil(bottom + grow)))

@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from .errors import SegmentationError
-from .masks import binarizations, least_inked_row, plate_hull
+from .masks import binarizations, even_rows, least_inked_row, plate_hull
 from .results import Box
 
 WORK_AREA = 32_000
@@ -363,12 +363,19 @@ def _body_two_row_readings(work: np.ndarray) -> list[_Reading]:
 
     Each ink mask is clipped to the plate body (so the dark surround and frame go),
     cut along the body's least-inked line between 30% and 70% of its height (top
-    and bottom characters often touch), and each half is read as one row.
+    and bottom characters often touch), and each half is read as one row. Where the
+    valley leaving the rows of most nearly one height (``masks.even_rows``) is another,
+    the body is cut there too, kept if it gives Hong Kong's layout (one or two
+    characters over up to four). That valley is looked for once a plate (in its first
+    body mask): per mask it cost about 25 ms more a plate on average for the same
+    readings. Benched on plates-dev: 563 -> 566 exact plates (HK: SF706, UD5382 and
+    RE354, whose least-inked line ran through the letters), none lost.
     """
     h, w = work.shape
     if not 1.0 <= w / h <= 2.8:
         return []
     out = []
+    even, looked = None, False
     for mask, light in binarizations(work, flat=True):
         hull = plate_hull(mask)
         if hull is None:
@@ -379,24 +386,40 @@ def _body_two_row_readings(work: np.ndarray) -> list[_Reading]:
             if ys.size < 16:
                 continue
             y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
-        edge = max(2, (min(x1, w) - max(x0, 0)) // 50)
-        split = least_inked_row(body, y0, y1, max(0, x0) + w // 10, min(w, x1) - w // 10)
+        inner = (max(0, x0) + w // 10, min(w, x1) - w // 10)
+        split = least_inked_row(body, y0, y1, *inner)
         if split is None:
             continue
-        cut = body.copy()
-        cut[split - 1:split + 1] = 0
-        blobs = components(cut)
-        rows = []
-        for top, bottom in ((y0, split), (split, y1)):
-            half = bottom - top
-            inside = [b for b in blobs if b.y >= top - 1 and b.y + b.h <= bottom + 1
-                      and 0.4 * half <= b.h and b.x > x0 + edge and b.x + b.w < x1 - edge]
-            row = _best_line(inside)
-            rows.append(split_wide(row, cut) if row else row)
-        if _two_row_shaped(rows[0], rows[1]) and len(rows[0]) + len(rows[1]) <= MAX_CHARS:
-            rows_t = (tuple(rows[0]), tuple(rows[1]))
-            out.append(_Reading(rows_t, _score(rows_t, work.shape), light))
+        rows = _body_rows(body, split, (y0, y1, x0, x1))
+        if _two_row_shaped(*rows) and len(rows[0]) + len(rows[1]) <= MAX_CHARS:
+            out.append(_Reading(rows, _score(rows, work.shape), light))
+        if not looked:
+            even, looked = even_rows(body, y0, y1, *inner, TWO_ROW_HEIGHTS), True
+        if even is not None and even[0] != split:
+            rows = _body_rows(body, even[0], (y0, y1, x0, x1))
+            if _two_row_shaped(*rows) and len(rows[0]) <= 2 and len(rows[1]) <= 4:
+                out.append(_Reading(rows, _score(rows, work.shape), light))
     return sorted(out, key=lambda r: -r.score)
+
+
+def _body_rows(body: np.ndarray, split: int,
+               extent: tuple[int, int, int, int]) -> tuple[tuple[Blob, ...], tuple[Blob, ...]]:
+    """The best row of ``body``'s components above ``split`` and the best below it:
+    whole characters of each half, not touching the body's left or right edge
+    (``extent`` = body's y0, y1, x0, x1)."""
+    y0, y1, x0, x1 = extent
+    edge = max(2, (min(x1, body.shape[1]) - max(x0, 0)) // 50)
+    cut = body.copy()
+    cut[split - 1:split + 1] = 0
+    blobs = components(cut)
+    rows = []
+    for top, bottom in ((y0, split), (split, y1)):
+        half = bottom - top
+        inside = [b for b in blobs if b.y >= top - 1 and b.y + b.h <= bottom + 1
+                  and 0.4 * half <= b.h and b.x > x0 + edge and b.x + b.w < x1 - edge]
+        row = _best_line(inside)
+        rows.append(tuple(split_wide(row, cut)) if row else tuple(row))
+    return rows[0], rows[1]
 
 
 def _two_row_shaped(top: tuple[Blob, ...], bottom: tuple[Blob, ...]) -> bool:

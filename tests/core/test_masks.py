@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from plate_gui.core.masks import least_inked_row, plate_hull, row_splits
+from plate_gui.core.masks import even_rows, least_inked_row, plate_hull, row_splits
 
 TOUCH = 52  # the row where the top letters' feet touch the digits' heads
 
@@ -35,6 +35,16 @@ def test_row_splits_find_where_touching_rows_part():
     assert any(abs(s - TOUCH) <= 1 for s in splits), splits
     profile = (mask > 0).sum(axis=1)
     assert [profile[s] for s in splits] == sorted(profile[s] for s in splits)  # least ink first
+
+
+def test_even_rows_part_where_the_rows_have_one_height():
+    mask = _two_letters_over_four_digits()
+    split, (top, bottom) = even_rows(mask, 0, 100, 0, 200, (0.7, 1.3))
+    assert abs(split - TOUCH) <= 1
+    assert top[0] <= 12 and TOUCH - 2 <= top[1] <= TOUCH + 4  # the letters' feet kept
+    assert TOUCH - 2 <= bottom[0] <= TOUCH + 2 and bottom[1] >= 96
+    # Letters 40 high over digits 43 high: no split if the rows must be nearer one height.
+    assert even_rows(mask, 0, 100, 0, 200, (0.95, 1.05)) is None
 
 
 def test_row_splits_of_a_short_or_blank_range():
