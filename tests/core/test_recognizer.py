@@ -247,6 +247,25 @@ def test_junk_in_a_character_gap_is_shown_not_dropped(tiny_weights):
     assert "".join(c.char for c in rec._without_junk(off, probs(0.4))) == "247410"
 
 
+def test_a_thin_bar_far_off_a_row_s_end_is_read_without_too(tiny_weights):
+    from plate_gui.core.recognizer import frame_rims
+    from plate_gui.core.results import Box, CharPrediction
+
+    def char(c, x, y, w=20, row=0, conf=0.95):
+        return CharPrediction(c, conf, ((c, conf),), False, Box(x, y, w, 40), row)
+
+    # L S over 9 7 7 1, and the frame's right rim beside the S read as I.
+    plate = [char("L", 40, 0), char("S", 64, 0), char("I", 130, 0, w=6, conf=0.97),
+             char("9", 20, 45, row=1), char("7", 44, 45, row=1), char("7", 68, 45, row=1),
+             char("1", 92, 45, w=6, row=1)]
+    assert frame_rims(plate) == {2}  # the 1 is as thin, but beside the 7
+    near = plate[:2] + [char("I", 90, 0, w=6)] + plate[3:]  # one width off: a character
+    assert frame_rims(near) == set()
+    # Without the rim the rows are Hong Kong's layout (two over four), which scores higher.
+    shown, _ = PlateRecognizer(tiny_weights)._pick([plate], None)
+    assert "".join(c.char for c in shown) == "LS9771"
+
+
 def test_characters_other_readings_disagree_on_are_contested():
     from plate_gui.core.recognizer import contested
     from plate_gui.core.results import Box, CharPrediction
