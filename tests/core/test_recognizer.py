@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -264,6 +265,68 @@ def test_a_thin_bar_far_off_a_row_s_end_is_read_without_too(tiny_weights):
     # Without the rim the rows are Hong Kong's layout (two over four), which scores higher.
     shown, _ = PlateRecognizer(tiny_weights)._pick([plate], None)
     assert "".join(c.char for c in shown) == "LS9771"
+
+
+def _row(xs, y=10, w=20, h=40, text=None):
+    from plate_gui.core.results import Box, CharPrediction
+
+    text = text or "ABCDEFGHJK"[:len(xs)]
+    return [CharPrediction(c, 0.95, ((c, 0.95),), False, Box(x, y, w, h)) for c, x in zip(text, xs)]
+
+
+def test_a_row_s_rhythm_gives_slots_beyond_its_ends_and_in_its_gaps():
+    from plate_gui.core.recognizer import SLOT_END_MIN, SLOT_GAP_MIN, row_slots
+
+    # Characters 30 apart, one missing between the third and the fourth.
+    slots = row_slots(_row([40, 70, 100, 160, 190]), (80, 260))
+    centres = [(round(np.mean([b.x + b.w / 2 for b in boxes])), need) for boxes, need in slots]
+    assert centres == [(20, SLOT_END_MIN), (140, SLOT_GAP_MIN), (230, SLOT_END_MIN)]
+    for boxes, _ in slots:
+        assert len(boxes) == 3 and len({b.x for b in boxes}) == 3  # at the slot and either side
+        assert all(b.y < 10 and b.y + b.h > 50 and 20 < b.w < 30 for b in boxes)
+    # The gap's far side gives the same slot once: the middle of a two-pitch gap.
+    assert len(row_slots(_row([40, 70, 100, 160]), (80, 260))) == 3
+
+
+def test_slots_reaching_outside_the_image_or_of_short_rows_are_left_out():
+    from plate_gui.core.recognizer import row_slots
+
+    assert row_slots(_row([5, 35, 65]), (80, 90)) == []  # both ends cross the edge
+    assert row_slots(_row([40, 70]), (80, 260)) == []  # too few to have a rhythm
+    two_rows = _row([40, 70, 100])
+    two_rows[1] = replace(two_rows[1], row=1)
+    assert row_slots(two_rows, (80, 260)) == []  # one row only
+
+
+def test_a_character_found_in_a_slot_is_added_to_the_reading(tiny_weights, monkeypatch):
+    rec = PlateRecognizer(tiny_weights)
+    charset = rec.meta.charset
+    reading = _row([40, 70, 100, 160, 190], text="24741")
+    gray = np.full((80, 260), 200, np.uint8)
+    # Every crop's probabilities, in the order row_slots gives them: left end, gap, right end.
+    per_slot = {"left": ("9", 0.7), "gap": ("0", 0.95), "right": ("#", 0.9)}
+
+    def probs(crops):
+        out = []
+        for name in ("left", "gap", "right"):
+            for _ in range(3):
+                p = np.zeros(len(charset), np.float32)
+                char, conf = per_slot[name]
+                p[charset.index(char)] = conf
+                p[charset.index("5")] = 1.0 - conf
+                out.append(p)
+        assert len(out) == len(crops)
+        return np.stack(out)
+
+    monkeypatch.setattr(rec, "probabilities", probs)
+    found = rec._slot_readings(reading, gray)
+    # The left end reads 9 at 0.7 (under SLOT_END_MIN) and the right end as junk: only
+    # the gap's 0 is added, in its place.
+    assert ["".join(c.char for c in r) for r in found] == ["247041"]
+    assert found[0][3].confidence == pytest.approx(0.95) and found[0][3].box.x > 110
+    per_slot["left"] = ("9", 0.85)
+    found = rec._slot_readings(reading, gray)
+    assert ["".join(c.char for c in r) for r in found] == ["924741", "247041", "9247041"]
 
 
 def test_characters_other_readings_disagree_on_are_contested():
