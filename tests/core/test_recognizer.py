@@ -329,6 +329,34 @@ def test_a_character_found_in_a_slot_is_added_to_the_reading(tiny_weights, monke
     assert ["".join(c.char for c in r) for r in found] == ["924741", "247041", "9247041"]
 
 
+def test_a_row_end_much_wider_or_off_the_row_s_line_is_a_misfit():
+    from plate_gui.core.recognizer import end_misfits
+
+    row = _row([40, 70, 100, 130, 160])
+    assert end_misfits(row) == set()
+    wide = [replace(row[0], box=replace(row[0].box, x=5, w=50))] + row[1:]  # an emblem
+    assert end_misfits(wide) == {0}
+    high = row[:-1] + [replace(row[-1], box=replace(row[-1].box, y=2))]  # a sticker
+    assert end_misfits(high) == {4}
+    # A tilted row: the last character is lower, on the line through the others.
+    tilted = [replace(c, box=replace(c.box, y=10 + 3 * i)) for i, c in enumerate(row)]
+    assert end_misfits(tilted) == set()
+    # A row of thin characters (I, 1) has no width to go by.
+    thin = [replace(c, box=replace(c.box, w=8)) for c in row]
+    thin[0] = replace(thin[0], box=replace(thin[0].box, x=20, w=24))
+    assert end_misfits(thin) == set()
+
+
+def test_a_misfit_end_is_scored_as_doubtful_and_the_row_read_without_it(tiny_weights):
+    from plate_gui.core.recognizer import reading_score
+
+    row = _row([40, 70, 100, 130, 160, 190], text="GT679A")
+    extra = [replace(row[0], char="9", box=replace(row[0].box, x=5, y=20))] + row
+    assert reading_score(extra) < reading_score(row)
+    shown, _ = PlateRecognizer(tiny_weights)._pick([extra], None)
+    assert "".join(c.char for c in shown) == "GT679A"
+
+
 def test_characters_other_readings_disagree_on_are_contested():
     from plate_gui.core.recognizer import contested
     from plate_gui.core.results import Box, CharPrediction
