@@ -443,6 +443,31 @@ def test_slower_stages_only_for_unsettled_plates(tiny_weights, plate, monkeypatc
     assert calls == (["quick"] if is_settled else ["quick", "full", "colour", "bands"])
 
 
+def test_slots_are_looked_for_again_while_they_change_the_reading(tiny_weights, plate,
+                                                                   monkeypatch):
+    from plate_gui.core import recognizer
+    from plate_gui.core.results import CharPrediction
+
+    monkeypatch.setattr(recognizer, "settled", lambda chars: False)
+    monkeypatch.setattr(recognizer, "SLOT_ROUNDS", 3)
+    rec = PlateRecognizer(tiny_weights)
+    looked = []
+
+    def one_more(chars, gray):  # each look finds a sure character past the row's end
+        looked.append(len(chars))
+        last = max((c.box for c in chars), key=lambda b: b.x)
+        box = replace(last, x=last.x + last.w + 5)
+        return [[*chars, CharPrediction("7", 1.0, (("7", 1.0),), False, box)]]
+
+    monkeypatch.setattr(rec, "_slot_readings", one_more)
+    rec.recognize(plate[0])
+    assert len(looked) == 3 and looked == list(range(looked[0], looked[0] + 3))
+    looked.clear()
+    monkeypatch.setattr(rec, "_slot_readings", lambda chars, gray: looked.append(1) or [])
+    rec.recognize(plate[0])
+    assert looked == [1]  # nothing found: no second look
+
+
 def test_later_stages_classify_only_new_crops(tiny_weights, plate, monkeypatch):
     from plate_gui.core import recognizer
 
