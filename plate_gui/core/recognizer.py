@@ -451,7 +451,10 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # fewer won. At the ends, 0.7 lost 2 (4280 read 94280); 0.9 won 3 fewer. A gap of
 # 1.4 pitches lost 2; 1.8 the same as 1.6. Looking again beside what the slots
 # added, while the picked reading changes (SLOT_ROUNDS): 581 -> 582 (5FEE732, read
-# FEE73 with both ends touching the frame), none lost.
+# FEE73 with both ends touching the frame), none lost. A gap's two sides make one
+# slot (their crops together), and no crop may reach far into a character: a gap
+# under two pitches had given two slots, and a character could be added twice or on
+# another (AVP2403 read AWWP2403, 2422 read 24222): 582 -> 583, none lost.
 SLOT_GAP = 1.6
 SLOT_SHIFT = 0.12
 SLOT_END_MIN = 0.8
@@ -459,6 +462,7 @@ SLOT_GAP_MIN = 0.9
 SLOT_JUNK_MAX = 0.5
 SLOT_MIN_ROW = 3
 SLOT_ROUNDS = 3
+SLOT_OVERLAP = 0.3  # of a slot's width, at most, on a character of the row
 
 
 def row_slots(chars: list[CharPrediction],
@@ -490,15 +494,25 @@ def row_slots(chars: list[CharPrediction],
             wanted[cx - pitch] = SLOT_END_MIN if i == 0 else SLOT_GAP_MIN
         if i == len(row) - 1 or steps[i] > SLOT_GAP * pitch:
             wanted[cx + pitch] = SLOT_END_MIN if i == len(row) - 1 else SLOT_GAP_MIN
+    # A gap's two sides give about one place: one slot (all their crops), so that
+    # one character is added there, not two.
+    merged: list[tuple[list[float], float]] = []
+    for cx, need in sorted(wanted.items()):
+        if merged and cx - merged[-1][0][-1] < 0.5 * pitch:
+            merged[-1] = (merged[-1][0] + [cx], max(merged[-1][1], need))
+        else:
+            merged.append(([cx], need))
     pad = 0.06 * (bottom - top)
     y0, y1 = int(round(top - pad)), int(round(bottom + pad))
     out = []
-    for cx, need in sorted(wanted.items()):
+    for places, need in merged:
         boxes = []
-        for shift in (-SLOT_SHIFT, 0.0, SLOT_SHIFT):
-            x0 = int(round(cx + shift * pitch - width / 2 - pad))
-            x1 = int(round(cx + shift * pitch + width / 2 + pad))
-            if x0 >= 0 and y0 >= 0 and x1 <= shape[1] and y1 <= shape[0]:
+        for cx, shift in ((cx, shift) for cx in places for shift in (-SLOT_SHIFT, 0.0, SLOT_SHIFT)):
+            left = cx + shift * pitch - width / 2
+            x0, x1 = int(round(left - pad)), int(round(left + width + pad))
+            overlap = max((min(left + width, b.x + b.w) - max(left, b.x) for b in row), default=0)
+            if (x0 >= 0 and y0 >= 0 and x1 <= shape[1] and y1 <= shape[0]
+                    and overlap <= SLOT_OVERLAP * width):
                 boxes.append(Box(x0, y0, x1 - x0, y1 - y0))
         if boxes:
             out.append((boxes, need))

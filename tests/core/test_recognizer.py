@@ -286,6 +286,13 @@ def test_a_row_s_rhythm_gives_slots_beyond_its_ends_and_in_its_gaps():
         assert all(b.y < 10 and b.y + b.h > 50 and 20 < b.w < 30 for b in boxes)
     # The gap's far side gives the same slot once: the middle of a two-pitch gap.
     assert len(row_slots(_row([40, 70, 100, 160]), (80, 260))) == 3
+    # A narrower gap's sides give two places, crops of one slot (one character added),
+    # less the crops reaching well into a character (a wide one after the gap).
+    row = _row([40, 70, 100, 146])
+    row[3] = replace(row[3], box=replace(row[3].box, w=40))
+    left, gap, right = row_slots(row, (80, 260))
+    assert len(gap[0]) == 5
+    assert all(min(b.x + b.w, 146 + 40) - max(b.x, 146) <= 0.3 * 20 + 3 for b in gap[0])
 
 
 def test_slots_reaching_outside_the_image_or_of_short_rows_are_left_out():
