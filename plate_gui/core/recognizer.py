@@ -520,14 +520,14 @@ def row_slots(chars: list[CharPrediction],
 
 
 # A row's first or last "character" much wider than the others (an emblem cut as
-# one: Iowa's J0518 read 6J0518) or standing off the
-# line through the others' centres (a sticker, a bolt: 5VCF203 read 5VCF2037) is
-# mostly not one: in the reading's score it counts as doubtful (like a short one),
-# and each reading with such ends is also scored without them. Measured on
-# plates-dev (bench): 577 -> 581 exact plates (5VCF203, SZA679, GT679A, J0518), none
-# lost; wider than 1.8 to 2.0 widths and off by 0.15 to 0.2 heights the same; 1.6
-# widths lost 0MYSTRZ (a wide first 0). Scoring alone, without the readings less
-# such ends, won one. Rows of mostly thin characters (I, 1) have no width to go by.
+# one: Iowa's J0518 read 6J0518) or standing off the line through the others'
+# centres (a sticker, a bolt: 5VCF203 read 5VCF2037) is mostly not one: in the
+# reading's score it counts as doubtful (like a short one), and each reading with
+# such ends is also scored without them. Measured on plates-dev (bench): 577 -> 581
+# exact plates (5VCF203, SZA679, GT679A, J0518), none lost; wider than 1.8 to 2.0
+# widths and off by 0.15 to 0.2 heights the same; 1.6 widths lost 0MYSTRZ (a wide
+# first 0). Scoring alone, without the readings less such ends, won one. Rows of
+# mostly thin characters (I, 1) have no width to go by.
 MISFIT_WIDE = 1.8  # of the other characters' median width
 MISFIT_OFF = 0.15  # of their median height, off the line through their centres
 MISFIT_MIN_ROW = 4
