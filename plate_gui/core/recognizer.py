@@ -114,6 +114,14 @@ class PlateRecognizer:
         best, conf = alts[0]
         return CharPrediction(best, conf, alts, conf < self.threshold, box, row)
 
+    def _char_prediction(self, probs: np.ndarray, box=None, row: int = 0) -> CharPrediction:
+        """The prediction of the likeliest character other than junk, with its own
+        probability (not renormalized): for a box kept although it may be junk."""
+        chars_only = probs.copy()
+        if self._junk >= 0:
+            chars_only[self._junk] = 0.0
+        return self._prediction(chars_only, box, row)
+
     def _readings(self, cands: list[Segmentation], layouts: list[tuple[Band, ...]] = (),
                   bgr: np.ndarray | None = None,
                   known: dict | None = None) -> list[list[CharPrediction]]:
@@ -171,9 +179,7 @@ class PlateRecognizer:
             if not c.is_junk:
                 out.append(c)
             elif p[self._junk] < GAP_JUNK_MAX and in_char_gap(preds, i):
-                chars_only = p.copy()
-                chars_only[self._junk] = 0.0
-                out.append(self._prediction(chars_only, c.box, c.row))
+                out.append(self._char_prediction(p, c.box, c.row))
         return out
 
     def _pick(self, readings: list[list[CharPrediction]],
@@ -220,12 +226,9 @@ class PlateRecognizer:
             best = None
             for box in boxes:
                 p = next(probs)
-                chars_only = p.copy()
-                if self._junk >= 0:
-                    if p[self._junk] >= SLOT_JUNK_MAX:
-                        continue
-                    chars_only[self._junk] = 0.0
-                pred = self._prediction(chars_only, box, chars[0].row)
+                if self._junk >= 0 and p[self._junk] >= SLOT_JUNK_MAX:
+                    continue
+                pred = self._char_prediction(p, box, chars[0].row)
                 if pred.confidence >= need and (best is None or pred.confidence > best.confidence):
                     best = pred
             if best is not None:
