@@ -13,18 +13,19 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from .bands import Band, read_band, two_row_bands
 from .charset import JUNK
 from .colour import chroma_views, same_ink
-from .errors import ModelLoadError
+from .errors import ModelLoadError, SegmentationError
 from .imageio import ImageSource, load_image, to_gray
-from .preprocess import preprocess_batch
+from .preprocess import ink_up, preprocess_batch
 from .resources import default_weights_path
 from .results import Box, CharPrediction, PlateResult
 from .rules import apply_region, hk_two_row_layout
-from .segmentation import PlateCuts, Segmentation, crop_box, segment_candidates
+from .segmentation import PAD, PlateCuts, Segmentation, crop_box, segment_candidates
 from .weights import WeightsMeta, read_metadata
 
 log = logging.getLogger(__name__)
@@ -182,13 +183,14 @@ class PlateRecognizer:
                 out.append(self._char_prediction(p, c.box, c.row))
         return out
 
-    def _pick(self, readings: list[list[CharPrediction]],
-              region: str | None) -> tuple[list[CharPrediction], str | None]:
+    def _pick(self, readings: list[list[CharPrediction]], region: str | None,
+              stacked: frozenset = frozenset()) -> tuple[list[CharPrediction], str | None]:
         """The reading that scores best as it would be shown: each is scored after the
         region's rules (a look-alike the rules settle no longer counts as doubtful), and
         also without the bars at its rows' ends that may be a frame's rim
         (``frame_rims``) and without the ends that do not fit their row
-        (``end_misfits``). Its contested characters (``contested``) are shown less sure.
+        (``end_misfits``; ``stacked``: the boxes of row ends holding two marks one
+        above the other). Its contested characters (``contested``) are shown less sure.
 
         Returns:
             The characters to show and the region applied (or None)."""
@@ -200,10 +202,10 @@ class PlateRecognizer:
             [c for i, c in enumerate(chars) if i not in rims]
             for chars in readings if (rims := frame_rims(chars))]
         readings += [[c for i, c in enumerate(chars) if i not in ends]
-                     for chars in readings if (ends := end_misfits(chars))]
+                     for chars in readings if (ends := end_misfits(chars, stacked))]
         for chars in readings:
             ruled, applied = apply_region(chars, region, self.threshold)
-            score = reading_score(ruled)
+            score = reading_score(ruled, stacked)
             if score > best_score:
                 best, shown, used, best_score = chars, ruled, applied, score
         doubt = contested(best, readings)
@@ -266,9 +268,24 @@ class PlateRecognizer:
             spent[step] += time.perf_counter() - t
             return out
 
+        looked: dict[tuple, bool] = {}  # row ends' boxes: whether two marks are stacked
+
+        def pick(readings):
+            for chars in readings:
+                if len({c.row for c in chars}) != 1:
+                    continue
+                for i in row_ends(chars):
+                    key = chars[i].box.as_tuple()
+                    if key not in looked:
+                        try:
+                            looked[key] = stacked_marks(crop_box(gray, chars[i].box))
+                        except SegmentationError:  # a box off the image: nothing to see
+                            looked[key] = False
+            return self._pick(readings, region, frozenset(k for k, v in looked.items() if v))
+
         def read(new: list[Segmentation], layouts=(), previous=()):
             readings = list(previous) + self._readings(new, layouts, bgr, known)
-            return (readings, *self._pick(readings, region))
+            return (readings, *pick(readings))
 
         # Stages, each only for plates the one before leaves unsettled: the plain
         # readings of the gray image (the geometrically best QUICK_FIRST of them
@@ -291,7 +308,7 @@ class PlateRecognizer:
                     break
                 readings += slotted
                 before = chars
-                chars, used = self._pick(readings, region)
+                chars, used = pick(readings)
                 if [c.box for c in chars] == [c.box for c in before]:
                     break
         timings = {"decode": (t1 - t0) * 1e3, "segment": spent["segment"] * 1e3,
@@ -537,12 +554,16 @@ MISFIT_MIN_ROW = 4
 MISFIT_THIN_ROW = 0.35  # the others' median width under this of their height: thin
 
 
-def end_misfits(chars: list[CharPrediction]) -> set[int]:
+def end_misfits(chars: list[CharPrediction], stacked: frozenset = frozenset()) -> set[int]:
     """Indices of a one-row reading's end characters that do not fit the rest of
-    the row (see ``MISFIT_WIDE``)."""
+    the row (see ``MISFIT_WIDE``), or whose box is in ``stacked`` (see
+    ``stacked_marks``)."""
     out: set[int] = set()
-    if (len(chars) < MISFIT_MIN_ROW or len({c.row for c in chars}) != 1
+    if (len(chars) < STACKED_MIN_ROW or len({c.row for c in chars}) != 1
             or any(c.box is None for c in chars)):
+        return out
+    out.update(i for i in row_ends(chars) if chars[i].box.as_tuple() in stacked)
+    if len(chars) < MISFIT_MIN_ROW:
         return out
     idx = sorted(range(len(chars)), key=lambda i: chars[i].box.x)
     for end, inner in ((idx[0], idx[1:]), (idx[-1], idx[:-1])):
@@ -559,6 +580,51 @@ def end_misfits(chars: list[CharPrediction]) -> set[int]:
         if b.w > MISFIT_WIDE * med_w or off > MISFIT_OFF * med_h:
             out.add(end)
     return out
+
+
+# Letters stacked two in a column at a row's end (North Carolina's ES, Wyoming's AC,
+# New Jersey's RM: a plate's type or county, not part of its number) are cut as one
+# box of the row's height and read as one character (5, 8, R). No plate character
+# has an empty line across its middle, so a row end whose ink has one, between
+# STACKED_BAND of its height, counts as a misfit (``end_misfits``; one-row readings).
+# On plates-dev's shown readings it held for 9 row ends, none on a plate read right;
+# anywhere in a row, 3 more on right plates (a 5, 8 and Z broken by glare): ends only.
+# Measured on plates-dev (bench): 583 -> 586 exact plates (2250, 4779, SAMP), none
+# lost; for two-row readings too, one lost (0026 read 40026: Maryland's stacked MSC).
+STACKED_BAND = (0.2, 0.8)
+STACKED_MIN_ROW = 3
+STACKED_MIN_INK = 0.03  # of the box's area, above the empty line and below it
+
+
+def row_ends(chars: list[CharPrediction]) -> set[int]:
+    """Indices of the first and last characters (by x) of each row of ``STACKED_MIN_ROW``
+    or more characters with boxes."""
+    out: set[int] = set()
+    for row in {c.row for c in chars}:
+        idx = [i for i, c in enumerate(chars) if c.row == row and c.box is not None]
+        if len(idx) >= STACKED_MIN_ROW:
+            out.add(min(idx, key=lambda i: chars[i].box.x))
+            out.add(max(idx, key=lambda i: chars[i].box.x))
+    return out
+
+
+def stacked_marks(crop: np.ndarray) -> bool:
+    """Whether a character crop (cut with ``_finish``'s padding) holds two marks one
+    above the other: a row of no ink within ``STACKED_BAND`` of its height, with ink
+    above and below it."""
+    up = ink_up(crop)
+    h, w = up.shape[:2]
+    pad = int(round(PAD * h / (1 + 2 * PAD)))  # _finish pads by PAD of the height
+    up = up[pad:h - pad, pad:w - pad]
+    if up.shape[0] < 8 or up.shape[1] < 2:
+        return False
+    _, ink = cv2.threshold(up, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    profile = (ink > 0).mean(axis=1)
+    n = len(profile)
+    lo, hi = int(STACKED_BAND[0] * n), int(STACKED_BAND[1] * n)
+    i = lo + int(np.argmin(profile[lo:hi]))
+    return (profile[i] == 0.0 and profile[:i].sum() > STACKED_MIN_INK * n
+            and profile[i:].sum() > STACKED_MIN_INK * n)
 
 
 TYPICAL_MAX_CHARS = 7
@@ -580,7 +646,7 @@ SHORT_FACTOR = 0.3
 SHORT_MIN_ROW = 4  # shorter rows have no reliable median
 
 
-def reading_score(chars: list[CharPrediction]) -> float:
+def reading_score(chars: list[CharPrediction], stacked: frozenset = frozenset()) -> float:
     """How much a reading looks like a plate.
 
     Confident characters count (mean confidence, cubed, so one doubtful cut weighs
@@ -593,7 +659,7 @@ def reading_score(chars: list[CharPrediction]) -> float:
     """
     if not chars:
         return 0.0
-    doubtful = _short(chars) | end_misfits(chars)
+    doubtful = _short(chars) | end_misfits(chars, stacked)
     mean = sum(c.confidence * (SHORT_FACTOR if i in doubtful else 1.0)
                for i, c in enumerate(chars)) / len(chars)
     score = mean ** 3 * min(len(chars), TYPICAL_MAX_CHARS)

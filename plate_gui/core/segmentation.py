@@ -42,6 +42,7 @@ TAN_15 = 0.27
 UPRIGHT_BONUS = 1.15
 TWO_ROW_HEIGHTS = (0.7, 1.3)  # top row / bottom row character height on a two-row plate
 TWO_ROW_SLOTS = 2
+PAD = 0.06  # of a character's height, around each character box and crop
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def _finish(gray: np.ndarray, work: np.ndarray, reading: _Reading, scale: float,
     boxes, rows, crops = [], [], []
     for r, row in enumerate(reading.rows):
         for b in row:
-            pad = max(1, int(round(0.06 * b.h)))
+            pad = max(1, int(round(PAD * b.h)))
             x0, y0 = max(0, b.x - pad), max(0, b.y - pad)
             x1 = min(work.shape[1], b.x + b.w + pad)
             y1 = min(work.shape[0], b.y + b.h + pad)

@@ -364,6 +364,51 @@ def test_a_misfit_end_is_scored_as_doubtful_and_the_row_read_without_it(tiny_wei
     assert "".join(c.char for c in shown) == "GT679A"
 
 
+def _glyphs(lines, h=60, w=36):
+    """A character crop as ``_finish`` cuts it (dark ink on light, padded): each line of
+    text drawn in its share of the height."""
+    import cv2
+
+    from plate_gui.core.segmentation import PAD
+
+    pad = int(round(PAD * h))
+    crop = np.full((h + 2 * pad, w + 2 * pad), 230, np.uint8)
+    share = h // len(lines)
+    for k, text in enumerate(lines):
+        glyph = np.full((40, 30), 230, np.uint8)
+        cv2.putText(glyph, text, (3, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 20, 4)
+        top = pad + k * share + (2 if len(lines) > 1 else 0)
+        size = share - (4 if len(lines) > 1 else 0)
+        crop[top:top + size, pad:pad + w] = cv2.resize(glyph, (w, size))
+    return crop
+
+
+def test_two_marks_one_above_the_other_are_told_from_one_character():
+    from plate_gui.core.recognizer import stacked_marks
+
+    assert stacked_marks(_glyphs(["E", "S"]))
+    assert stacked_marks(_glyphs(["A", "C"]))
+    for char in "8BEZ53SH":  # whole characters, however their strokes run
+        assert not stacked_marks(_glyphs([char])), char
+    assert not stacked_marks(np.full((60, 40), 200, np.uint8))  # no ink at all
+    assert not stacked_marks(_glyphs(["E", "S"])[:6])  # too small to tell
+
+
+def test_a_stacked_row_end_is_a_misfit_and_the_row_read_without_it(tiny_weights):
+    from plate_gui.core.recognizer import end_misfits
+
+    row = _row([40, 70, 100, 130, 160], text="2250E")
+    stacked = frozenset({row[-1].box.as_tuple(), row[2].box.as_tuple()})
+    assert end_misfits(row, stacked) == {4}  # the middle one is no end
+    assert end_misfits(row[:3], frozenset({row[0].box.as_tuple()})) == {0}
+    two_rows = [replace(c, row=1) for c in row[:2]] + row[2:]
+    assert end_misfits(two_rows, stacked) == set()
+    shown, _ = PlateRecognizer(tiny_weights)._pick([row], None, stacked)
+    assert "".join(c.char for c in shown) == "2250"
+    shown, _ = PlateRecognizer(tiny_weights)._pick([row], None)
+    assert "".join(c.char for c in shown) == "2250E"
+
+
 def test_characters_other_readings_disagree_on_are_contested():
     from plate_gui.core.recognizer import contested
     from plate_gui.core.results import Box, CharPrediction
