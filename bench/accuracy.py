@@ -199,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     rec = PlateRecognizer(args.weights)
     region = None if args.region == "none" else args.region
-    res = {"weights": str(rec.weights_path), "region": region,
+    look = rec.lookalikes_path
+    res = {"weights": str(rec.weights_path), "lookalikes": str(look) if look else None,
+           "region": region,
            "plates": run_plates(rec, args.labels, region)}
     if args.chars.is_file():
         res["chars"] = run_chars(rec, args.chars)

@@ -34,9 +34,9 @@ def tree_size(path: Path) -> int:
 
 def sizes(app: Path, top: int = 10) -> list[str]:
     internal = app / "_internal" if (app / "_internal").is_dir() else app
-    model = sum(tree_size(p) for p in (internal / "assets").glob("plate_resnet50.*"))
+    model = sum(tree_size(p) for p in (internal / "assets").glob("plate_*.*"))
     total = tree_size(app)
-    lines = [f"bundle {total / 1e6:.1f} MB, {(total - model) / 1e6:.1f} MB without the model "
+    lines = [f"bundle {total / 1e6:.1f} MB, {(total - model) / 1e6:.1f} MB without the models "
              f"({model / 1e6:.1f} MB)"]
     entries = sorted(((tree_size(p), p.name) for p in internal.iterdir()), reverse=True)
     lines += [f"  {n / 1e6:7.1f} MB  {name}" for n, name in entries[:top]]

@@ -118,7 +118,8 @@ def test_bundle_carries_the_data_and_binaries_the_app_needs(build):
     assert sorted(p.name for p in (internal / "license_images").iterdir()) == sorted(
         p.name for p in (ROOT / "license_images").iterdir() if p.suffix == ".png")
     if BUNDLED_WEIGHTS.is_file():
-        for name in ("plate_resnet50.onnx", "plate_resnet50.json"):
+        for name in ("plate_resnet50.onnx", "plate_resnet50.json", "plate_lookalikes.onnx",
+                     "plate_lookalikes.json"):
             assert _sha256(internal / "assets" / name) == _sha256(ROOT / "assets" / name)
     # tkinterdnd2's own hook brings the tkdnd library for this platform (drag and drop).
     libs = [p for p in (internal / "tkinterdnd2" / "tkdnd").rglob("*")
@@ -253,8 +254,8 @@ def _write_size_report(app: Path, path: Path) -> None:
     """The bundle's size and its largest entries (MB, 10**6 bytes), for a person."""
     internal = app / "_internal" if (app / "_internal").is_dir() else app
     entries = sorted(((_size(p), p.relative_to(app)) for p in internal.iterdir()), reverse=True)
-    weights = sum(_size(p) for p in internal.joinpath("assets").glob("plate_resnet50.*"))
+    weights = sum(_size(p) for p in internal.joinpath("assets").glob("plate_*.*"))
     total = _size(app)
-    lines = [f"bundle: {total / 1e6:.1f} MB ({(total - weights) / 1e6:.1f} MB without the model)"]
+    lines = [f"bundle: {total / 1e6:.1f} MB ({(total - weights) / 1e6:.1f} MB without the models)"]
     lines += [f"{n / 1e6:8.1f} MB  {p}" for n, p in entries[:20]]
     path.write_text("\n".join(lines) + "\n")

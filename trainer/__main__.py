@@ -6,8 +6,9 @@ Stages:
   stage2       fine-tune on a folder of labelled crops with a WeightedRandomSampler
   export       ONNX + metadata (+ int8) into assets/
   blend        average two checkpoints weight by weight (a "model soup")
-  all          stage1, make-plates, stage2 and export, in order (the bundled weights
-               are rebuilt bit for bit by tools/rebuild_weights.sh; see README)
+  lookalikes   train the look-alike model (8/B, 1/J/I, M/H/N/W, 5/S) and export it
+  all          stage1, make-plates, stage2, export and lookalikes, in order (the
+               bundled weights are rebuilt bit for bit by tools/rebuild_weights.sh)
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import logging
 import sys
 from pathlib import Path
 
-from plate_gui.core.resources import WEIGHTS_NAME
+from plate_gui.core.resources import LOOKALIKES_NAME, WEIGHTS_NAME
 
 from .config import STAGE1_DEFAULTS, STAGE2_DEFAULTS, StageConfig
+from .lookalikes import DEFAULTS as LOOKALIKE_DEFAULTS
 
 log = logging.getLogger("trainer")
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("second", type=Path, help="checkpoint of the same model")
     bl.add_argument("--weight", type=float, default=0.5, help="FIRST's share (default 0.5)")
     bl.add_argument("--out", type=Path, required=True, help="the blended checkpoint")
-    al = sub.add_parser("all", help="stage1, make-plates, stage2, export")
+    lk = sub.add_parser("lookalikes", help="the look-alike model (8/B, 1/J/I, M/H/N/W, 5/S)")
+    lk.add_argument("--runs", type=Path, default=ROOT / "runs",
+                    help="runs folder; the run goes into RUNS/lookalikes (default: runs)")
+    lk.add_argument("--out", type=Path, default=ROOT / "assets" / LOOKALIKES_NAME,
+                    help=f"the .onnx to write (default: assets/{LOOKALIKES_NAME})")
+    for key, value in LOOKALIKE_DEFAULTS.items():
+        lk.add_argument("--" + key.replace("_", "-"), type=type(value), default=value,
+                        help=f"(default: {value})")
+    lk.add_argument("--threads", type=int, default=2)
+    al = sub.add_parser("all", help="stage1, make-plates, stage2, export, lookalikes")
     _common(al, {})
     al.add_argument("--emnist-dir", type=Path, default=None)
     al.add_argument("--plates", type=int, default=4000)
@@ -116,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "export":
             stages.export(args.checkpoint, args.out, int8=not args.no_int8,
                           command=" ".join(sys.argv), val_dir=args.val)
+        elif args.command == "lookalikes":
+            from .lookalikes import train_lookalikes
+
+            train_lookalikes(args.runs / "lookalikes", args.out, args.per_class, args.epochs,
+                             args.lr, args.batch_size, args.seed, args.threads)
         elif args.command == "blend":
             from .checkpoint import blend_checkpoints
 

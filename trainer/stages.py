@@ -158,7 +158,8 @@ def _charset() -> str:
 
 
 def run_all(args, s1_defaults: dict, s2_defaults: dict) -> None:
-    """stage1 -> make-plates -> stage2 -> export, as the bundled weights were made."""
+    """stage1 -> make-plates -> stage2 -> export -> lookalikes, as the bundled weights
+    were made."""
     t = time.time()
     common = {"seed": args.seed, "threads": args.threads}
     s1 = StageConfig(**{**s1_defaults, **common, "plate_shapes": args.plate_shapes})
@@ -167,4 +168,10 @@ def run_all(args, s1_defaults: dict, s2_defaults: dict) -> None:
     plates = make_plates(args.runs / "plates", args.plates, args.plate_shapes)
     best2 = stage2(s2, args.runs / "stage2", [plates], best1)
     export(best2, args.out)
+    from plate_gui.core.resources import LOOKALIKES_NAME
+
+    from .lookalikes import train_lookalikes
+
+    train_lookalikes(args.runs / "lookalikes", Path(args.out).with_name(LOOKALIKES_NAME),
+                     seed=args.seed, threads=args.threads)
     log.info("all stages done in %.1f min", (time.time() - t) / 60)

@@ -42,3 +42,26 @@ def build_model(config: ModelConfig = ModelConfig()):
     model.conv1 = nn.Conv2d(config.in_channels, 64, kernel_size=7, stride=2, padding=3,
                             bias=False)
     return model
+
+
+LOOKALIKE_ARCH = "lookalike-cnn"
+
+
+def build_lookalike_model(num_classes: int):
+    """The look-alike model (``lookalikes``): a small VGG-style CNN, three blocks of
+    two 3x3 convolutions (32, 64, 128 channels) with batch norm and 2x2 pooling, then
+    dropout and one linear layer. At 32x32 it has 0.3 M parameters (ResNet50: 23.5 M).
+
+    Returns:
+        ``torch.nn.Module`` mapping ``Nx1x32x32`` to ``Nxnum_classes`` logits.
+    """
+    from torch import nn
+
+    def block(cin: int, cout: int) -> list:
+        return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout),
+                nn.ReLU(inplace=True)]
+
+    return nn.Sequential(*block(1, 32), *block(32, 32), nn.MaxPool2d(2),
+                         *block(32, 64), *block(64, 64), nn.MaxPool2d(2),
+                         *block(64, 128), *block(128, 128), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Dropout(0.3), nn.Linear(128 * 4 * 4, num_classes))

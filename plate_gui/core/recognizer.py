@@ -21,6 +21,7 @@ from .charset import JUNK
 from .colour import chroma_views, same_ink
 from .errors import ModelLoadError, SegmentationError
 from .imageio import ImageSource, load_image, to_gray
+from .lookalikes import load_lookalikes
 from .preprocess import ink_up, preprocess_batch
 from .resources import default_weights_path
 from .results import Box, CharPrediction, PlateResult
@@ -72,6 +73,14 @@ class PlateRecognizer:
         self._input = self._session.get_inputs()[0].name
         self._junk = self.meta.charset.index(JUNK) if JUNK in self.meta.charset else -1
         self._check_shapes()
+        self._lookalikes = load_lookalikes(
+            self.weights_path, self.meta.charset, self.meta.preprocess,
+            threads or _default_threads(), required=weights is None)
+
+    @property
+    def lookalikes_path(self) -> Path | None:
+        """The look-alike model in use (``lookalikes``), or None."""
+        return self._lookalikes.path if self._lookalikes is not None else None
 
     def _check_shapes(self) -> None:
         shape = self._session.get_inputs()[0].shape
@@ -91,7 +100,9 @@ class PlateRecognizer:
         character is equally likely; on plates 0 is far more common than Q. The
         weights' ``class_prior`` (character frequencies of the plate formats the
         trainer renders) restores that: p(c | crop) is proportional to
-        softmax(c) * prior(c) (Bayes' rule with the training prior uniform).
+        softmax(c) * prior(c) (Bayes' rule with the training prior uniform). Where
+        the likeliest character is a look-alike (8/B, 1/J/I, M/H/N/W, 5/S), the
+        look-alike model re-divides its group's probability (``lookalikes``).
         """
         batch = preprocess_batch(list(crops), self.meta.preprocess)
         if len(batch) == 0:
@@ -102,7 +113,10 @@ class PlateRecognizer:
         e = np.exp(logits)
         if self._prior is not None:
             e *= self._prior
-        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        probs = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        if self._lookalikes is not None:
+            probs = self._lookalikes.refine(probs, batch)
+        return probs
 
     def classify(self, crops: list[np.ndarray]) -> list[CharPrediction]:
         """Classify already-cut character crops (``HxW uint8`` gray or BGR), one batch."""

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 WEIGHTS_NAME = "plate_resnet50.onnx"
+LOOKALIKES_NAME = "plate_lookalikes.onnx"  # beside the weights (``core.lookalikes``)
 
 
 def resource_root() -> Path:

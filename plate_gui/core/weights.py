@@ -37,6 +37,9 @@ class WeightsMeta:
     format_version: int = FORMAT_VERSION
     training: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    # A look-alike model's groups of characters it tells apart (``lookalikes``);
+    # None for the character model.
+    groups: list[str] | None = None
 
     def __post_init__(self) -> None:
         if not self.charset or len(set(self.charset)) != len(self.charset):
@@ -49,6 +52,13 @@ class WeightsMeta:
                 len(self.class_prior) != len(self.charset)
                 or not all(isinstance(v, (int, float)) and v > 0 for v in self.class_prior)):
             raise ValueError("class_prior must give one positive number per charset character")
+        if self.groups is not None and (
+                not self.groups
+                or not all(isinstance(g, str) and len(g) >= 2 and set(g) <= set(self.charset)
+                           for g in self.groups)
+                or len("".join(self.groups)) != len(set("".join(self.groups)))):
+            raise ValueError("groups must be two or more charset characters each, "
+                             "no character in two groups")
         PreprocessConfig(self.input_size, self.mean, self.std)
 
     @property

@@ -24,7 +24,7 @@ def test_help_lists_the_stages(capsys):
         trainer_main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for stage in ("stage1", "make-plates", "stage2", "export", "blend", "all"):
+    for stage in ("stage1", "make-plates", "stage2", "export", "blend", "lookalikes", "all"):
         assert stage in out
 
 
@@ -130,3 +130,31 @@ def test_blend_averages_two_checkpoints_weight_by_weight(tmp_path, capsys):
     assert trainer_main(["blend", str(tmp_path / "a.pt"), str(tmp_path / "c.pt"),
                          "--out", str(out)]) == 2
     assert "differ in preprocess" in capsys.readouterr().err
+
+
+def test_the_lookalike_stage_trains_resumes_and_exports_a_model_the_core_loads(tmp_path):
+    import shutil
+
+    from plate_gui.core.lookalikes import Lookalikes
+    from plate_gui.core.resources import LOOKALIKES_NAME, default_weights_path
+    from trainer.lookalikes import CLASSES, GROUPS
+
+    out = tmp_path / "assets" / LOOKALIKES_NAME
+    common = ["lookalikes", "--runs", str(tmp_path / "runs"), "--out", str(out),
+              "--per-class", "2", "--batch-size", "8", "--threads", "1"]
+    assert trainer_main([*common, "--epochs", "1"]) == 0
+    assert trainer_main([*common, "--epochs", "2"]) == 0  # resumes after epoch 1
+    run = tmp_path / "runs" / "lookalikes"
+    history = json.loads((run / "metrics.json").read_text())
+    assert [h["epoch"] for h in history] == [1, 2] and "val_acc" in history[0]
+    assert (run / "curves.png").stat().st_size > 0
+    assert json.loads((run / "config.json").read_text())["per_class"] == 2
+
+    weights = default_weights_path()  # the character model it is used with
+    shutil.copy(weights, out.with_name(weights.name))
+    shutil.copy(weights.with_suffix(".json"), out.with_name(weights.with_suffix(".json").name))
+    recognizer = PlateRecognizer(out.with_name(weights.name))
+    assert isinstance(recognizer._lookalikes, Lookalikes)
+    meta = recognizer._lookalikes.meta
+    assert meta.charset == CLASSES and tuple(meta.groups) == GROUPS
+    assert meta.training["history"] == history
