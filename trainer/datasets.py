@@ -57,11 +57,17 @@ def synthetic_chars(n: int, seed: int, pre: PreprocessConfig, junk_share: float,
     chunk = 2000
     jobs = [(min(chunk, n - s), seed * 100_003 + s, junk_share, font_names, pre, shapes)
             for s in range(0, n, chunk)]
+    return render_chunks(_render_chunk, jobs, workers)
+
+
+def render_chunks(render, jobs: list[tuple], workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """``render(job) -> (X, y)`` for each job, in ``workers`` processes when there is more
+    than one job (``render`` must be a module-level function), concatenated in order."""
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_render_chunk, jobs))
+            parts = list(pool.map(render, jobs))
     else:
-        parts = [_render_chunk(j) for j in jobs]
+        parts = [render(j) for j in jobs]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 

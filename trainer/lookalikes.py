@@ -15,7 +15,6 @@ import logging
 import shlex
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from plate_gui.core.preprocess import PreprocessConfig, preprocess_crop
 from plate_gui.core.weights import write_metadata
 
 from .checkpoint import _save_atomic
+from .datasets import render_chunks
 from .train import _write_metrics, seed_everything
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,7 @@ def render_set(n: int, seed: int, workers: int = 2) -> tuple[np.ndarray, np.ndar
 
     fonts = [str(f) for f in find_plate_fonts()]
     jobs = [(min(2000, n - s), seed * 1000 + s // 2000, fonts) for s in range(0, n, 2000)]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_render, jobs))
-    else:
-        parts = [_render(j) for j in jobs]
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    return render_chunks(_render, jobs, workers)
 
 
 def train_lookalikes(run_dir: Path, out: Path, per_class: int = DEFAULTS["per_class"],
