@@ -127,7 +127,8 @@ class PlateRecognizer:
         charset = self.meta.charset
         alts = tuple((charset[i], float(probs[i])) for i in order[:TOP_K])
         best, conf = alts[0]
-        return CharPrediction(best, conf, alts, conf < self.threshold, box, row)
+        return CharPrediction(best, conf, alts, conf < self.threshold, box, row,
+                              tuple(zip(charset, probs.tolist())))
 
     def _char_prediction(self, probs: np.ndarray, box=None, row: int = 0) -> CharPrediction:
         """The prediction of the likeliest character other than junk, with its own
@@ -198,13 +199,20 @@ class PlateRecognizer:
         return out
 
     def _pick(self, readings: list[list[CharPrediction]], region: str | None,
-              stacked: frozenset = frozenset()) -> tuple[list[CharPrediction], str | None]:
+              stacked: frozenset = frozenset(),
+              exact: bool = True) -> tuple[list[CharPrediction], str | None]:
         """The reading that scores best as it would be shown: each is scored after the
         region's rules (a look-alike the rules settle no longer counts as doubtful), and
         also without the bars at its rows' ends that may be a frame's rim
         (``frame_rims``) and without the ends that do not fit their row
         (``end_misfits``; ``stacked``: the boxes of row ends holding two marks one
         above the other). Its contested characters (``contested``) are shown less sure.
+
+        Readings are scored with the rules conditioning on each character's top
+        alternatives only (``_bounded``): formats fit short readings easily, and
+        conditioned on every class their characters grew surer than a longer reading's
+        (OZL231 beat OZL2318; and settled the plate early, before the stage that cuts
+        its 8). ``exact`` shows the picked reading conditioned on every class.
 
         Returns:
             The characters to show and the region applied (or None)."""
@@ -218,10 +226,12 @@ class PlateRecognizer:
         readings += [[c for i, c in enumerate(chars) if i not in ends]
                      for chars in readings if (ends := end_misfits(chars, stacked))]
         for chars in readings:
-            ruled, applied = apply_region(chars, region, self.threshold)
+            ruled, applied = apply_region(_bounded(chars), region, self.threshold)
             score = reading_score(ruled, stacked)
             if score > best_score:
                 best, shown, used, best_score = chars, ruled, applied, score
+        if exact:
+            shown, used = apply_region(best, region, self.threshold)
         doubt = contested(best, readings)
         return [_discounted(c, self.threshold) if d else c for c, d in zip(shown, doubt)], used
 
@@ -295,7 +305,8 @@ class PlateRecognizer:
                             looked[key] = stacked_marks(crop_box(gray, chars[i].box))
                         except SegmentationError:  # a box off the image: nothing to see
                             looked[key] = False
-            return self._pick(readings, region, frozenset(k for k, v in looked.items() if v))
+            return self._pick(readings, region, frozenset(k for k, v in looked.items() if v),
+                              exact=False)
 
         def read(new: list[Segmentation], layouts=(), previous=()):
             readings = list(previous) + self._readings(new, layouts, bgr, known)
@@ -325,6 +336,8 @@ class PlateRecognizer:
                 chars, used = pick(readings)
                 if [c.box for c in chars] == [c.box for c in before]:
                     break
+        chars, used = self._pick(readings, region,
+                                 frozenset(k for k, v in looked.items() if v))
         timings = {"decode": (t1 - t0) * 1e3, "segment": spent["segment"] * 1e3,
                    "classify": spent["classify"] * 1e3,
                    "total": (time.perf_counter() - t0) * 1e3}
@@ -658,6 +671,12 @@ ODD_TWO_ROWS = 0.7
 SHORT_HEIGHT = 0.85
 SHORT_FACTOR = 0.3
 SHORT_MIN_ROW = 4  # shorter rows have no reliable median
+
+
+def _bounded(chars: list[CharPrediction]) -> list[CharPrediction]:
+    """``chars`` without their whole distributions: the rules then condition on the top
+    alternatives only, a lower bound (``rules._best_allowed``)."""
+    return [replace(c, distribution=()) for c in chars]
 
 
 def reading_score(chars: list[CharPrediction], stacked: frozenset = frozenset()) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .charset import JUNK
 
@@ -37,6 +37,8 @@ class CharPrediction:
         failed: True when ``confidence`` is under the recognizer's threshold.
         box: where the crop came from, or None for a crop given directly.
         row: 0 for the top row, 1 for the second row of a two-row plate.
+        distribution: every class's probability as (char, probability) pairs, or
+            empty where not known; the plate-format rules condition on it.
     """
 
     char: str
@@ -45,6 +47,7 @@ class CharPrediction:
     failed: bool
     box: Box | None = None
     row: int = 0
+    distribution: tuple[tuple[str, float], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def display(self) -> str:
@@ -57,8 +60,7 @@ class CharPrediction:
 
     def with_threshold(self, threshold: float) -> CharPrediction:
         """The same prediction re-marked against another threshold (no model run)."""
-        return CharPrediction(self.char, self.confidence, self.alternatives,
-                              self.confidence < threshold, self.box, self.row)
+        return replace(self, failed=self.confidence < threshold)
 
 
 @dataclass(frozen=True)

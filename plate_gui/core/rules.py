@@ -181,13 +181,17 @@ def _best_allowed(c: CharPrediction, kind: str,
     """The most probable allowed character: (char, probability, probability given the format).
 
     Knowing the position must hold a digit (say) conditions the classifier's
-    probabilities on that set: p(char) / p(allowed). Only the top alternatives are
-    known, so the mass outside them counts as allowed: the conditioned value is a
-    lower bound, never an overstatement.
+    probabilities on that set: p(char) / p(allowed), over every class where the
+    prediction carries its ``distribution``. Otherwise only the top alternatives are
+    known, and the mass outside them counts as allowed: a lower bound, never an
+    overstatement.
     """
     allowed = {"L": LETTERS, "D": DIGITS, "A": LETTERS | DIGITS}[kind] - banned
-    known = sum(p for _, p in c.alternatives)
-    mass = sum(p for ch, p in c.alternatives if ch in allowed) + max(0.0, 1.0 - known)
+    if c.distribution:
+        mass = sum(p for ch, p in c.distribution if ch in allowed)
+    else:
+        known = sum(p for _, p in c.alternatives)
+        mass = sum(p for ch, p in c.alternatives if ch in allowed) + max(0.0, 1.0 - known)
     for ch, p in c.alternatives:
         if ch in allowed:
             return ch, p, min(1.0, p / mass) if mass > 0 else p

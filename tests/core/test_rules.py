@@ -67,6 +67,21 @@ def test_hk_turns_an_o_alternative_into_a_zero_where_a_digit_is_needed():
     assert out[3].confidence == pytest.approx(0.75) and out[3].alternatives == chars[3].alternatives
 
 
+def test_the_whole_distribution_conditions_a_format_choice_exactly():
+    """Brazil's bar-shaped 1 among digits: 1 is third, but of the digits it is surest.
+    Knowing only the top three, the mass outside them (0.033) counts as digits and
+    the 1 falls under the threshold; knowing every class, it is 0.019 / 0.025."""
+    probs = {"I": 0.863, "#": 0.085, "1": 0.019, "7": 0.004, "L": 0.015, "4": 0.002}
+    dist = tuple(sorted(probs.items(), key=lambda kv: -kv[1]))
+    bar = CharPrediction("I", 0.863, dist[:3], False)
+    chars = [_c((ch, 0.95)) for ch in "NYY17"] + [bar, _c(("0", 0.95))]
+    out, _ = apply_region(chars, "auto", 0.5)
+    assert out[5].char == "1" and out[5].failed
+    out, _ = apply_region(chars[:5] + [replace(bar, distribution=dist)] + chars[6:], "auto", 0.5)
+    assert out[5].char == "1" and not out[5].failed
+    assert out[5].confidence == pytest.approx(0.019 / 0.025)
+
+
 @pytest.mark.parametrize("banned, instead", [("I", "L"), ("O", "D"), ("Q", "G")])
 def test_hk_never_reads_i_o_q_as_letters(banned, instead):
     chars = [_c((banned, 0.7), (instead, 0.2)), _c(("V", 0.9)), _c(("1", 0.9)), _c(("2", 0.9))]
