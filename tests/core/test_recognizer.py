@@ -284,6 +284,9 @@ def test_a_row_s_rhythm_gives_slots_beyond_its_ends_and_in_its_gaps():
     for boxes, _ in slots:
         assert len(boxes) == 3 and len({b.x for b in boxes}) == 3  # at the slot and either side
         assert all(b.y < 10 and b.y + b.h > 50 and 20 < b.w < 30 for b in boxes)
+    # A settled plate's row: its gaps only.
+    slots = row_slots(_row([40, 70, 100, 160, 190]), (80, 260), ends=False)
+    assert [round(np.mean([b.x + b.w / 2 for b in boxes])) for boxes, _ in slots] == [140]
     # The gap's far side gives the same slot once: the middle of a two-pitch gap.
     assert len(row_slots(_row([40, 70, 100, 160]), (80, 260))) == 3
     # A narrower gap's sides give two places, crops of one slot (one character added),
@@ -489,6 +492,25 @@ def test_readings_are_compared_on_their_top_alternatives_and_shown_exactly(tiny_
     assert shown[5].confidence == pytest.approx(0.019 / 0.022)
     shown, _ = rec._pick([bar], "auto", exact=False)  # the lower bound: a failure
     assert "".join(c.display for c in shown) == "NYY17?0"
+
+
+def test_the_picked_reading_is_also_given_as_the_classifier_read_it(tiny_weights):
+    """Slots are cut around it: a reading with a character added must be compared with
+    the reading it came from, not with that reading's discounted, ruled display."""
+    from plate_gui.core.results import Box, CharPrediction
+
+    def reading(text, conf, x0=0):
+        return [CharPrediction(ch, conf, ((ch, conf), ("1", 0.05)), False,
+                               Box(x0 + 12 * i, 0, 10, 20)) for i, ch in enumerate(text)]
+
+    raw = reading("AB1I34", 0.9)
+    # two others cut elsewhere: the first reading's characters are contested
+    others = [reading("AB7134", 0.6, x0=40), reading("AB7134", 0.6, x0=80)]
+    rec = PlateRecognizer(tiny_weights)
+    shown, used, best = rec._choose([raw, *others], "auto")
+    assert best == raw
+    assert [c.char for c in shown] != [c.char for c in raw]  # the I between digits: 1
+    assert all(c.confidence < 0.9 for c in shown)  # contested: discounted
 
 
 def test_settled_needs_one_row_of_a_plate_s_length_all_sure():
