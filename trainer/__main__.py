@@ -6,7 +6,7 @@ Stages:
   stage2       fine-tune on a folder of labelled crops with a WeightedRandomSampler
   export       ONNX + metadata (+ int8) into assets/
   blend        average two checkpoints weight by weight (a "model soup")
-  lookalikes   train the look-alike model (8/B, 1/J/I, M/H/N/W, 5/S) and export it
+  lookalikes   train the look-alike model (8/B/P/R, 1/J/I/3, M/H/N/W, 5/S) and export it
   all          stage1, make-plates, stage2, export and lookalikes, in order (the
                bundled weights are rebuilt bit for bit by tools/rebuild_weights.sh)
 """
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     bl.add_argument("second", type=Path, help="checkpoint of the same model")
     bl.add_argument("--weight", type=float, default=0.5, help="FIRST's share (default 0.5)")
     bl.add_argument("--out", type=Path, required=True, help="the blended checkpoint")
-    lk = sub.add_parser("lookalikes", help="the look-alike model (8/B, 1/J/I, M/H/N/W, 5/S)")
+    lk = sub.add_parser("lookalikes", help="the look-alike model (8/B/P/R, 1/J/I/3, M/H/N/W, 5/S)")
     lk.add_argument("--runs", type=Path, default=ROOT / "runs",
                     help="runs folder; the run goes into RUNS/lookalikes (default: runs)")
     lk.add_argument("--out", type=Path, default=ROOT / "assets" / LOOKALIKES_NAME,

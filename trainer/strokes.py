@@ -3,10 +3,10 @@
 On plates-dev, clear and well-cut US and Brazilian characters were read wrong at
 0.9 and more: a narrow W whose middle apex stops halfway up (read N or H), an M
 whose V stops at mid-height (read H), an 8 of two stacked rounded rectangles (read
-B), a 1 with a foot (read J). The fonts the renderer uses draw none of these, so a
-share of those characters is drawn here instead, and so are the letters they were
-taken for (H, N, B, I, J), drawn the same way, so that the way of drawing tells the
-model nothing about the character.
+B), a 1 with a foot (read J); and in Hong Kong a J with a top bar (read 3). The
+fonts the renderer uses draw none of these, so a share of those characters is drawn
+here instead, and so are the characters they were taken for (H, N, B, I, J, 3), drawn
+the same way, so that the way of drawing tells the model nothing about the character.
 
 A shape fills the ``HxW`` box of the font's own glyph, so height, width and
 placement stay the font's; strokes are drawn 4x larger and scaled down (smooth
@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-STROKE_CHARS = "8BWMNHIJ1"
+STROKE_CHARS = "8BWMNHIJ13"
 STROKE_SHARE = 0.25
 _SS = 4  # supersampling
 _MAX_STROKE = {"W": 0.15, "M": 0.15, "N": 0.22, "H": 0.22}  # of the box's width
@@ -139,8 +139,10 @@ def _one(canvas, m, t, rng):
 def _j(canvas, m, t, rng):
     hook = rng.uniform(0.6, 0.8)
     paths = [[(0.85, 0), (0.85, hook)]]
-    if rng.random() < 0.4:
-        paths.append([(0.3, 0), (1, 0)])
+    if rng.random() < 0.4:  # a top bar, as wide as the letter on Hong Kong's plates
+        paths.append([(rng.uniform(0.0, 0.3), 0), (1, 0)])
+    if rng.random() < 0.3:  # the hook's end turned up
+        paths.append([(0.1, hook), (0.1, hook - rng.uniform(0.05, 0.25))])
     _lines(canvas, m, t, *paths)
     cx0, cy = _pt(canvas, m, 0.475, hook)
     rx = max(1, _pt(canvas, m, 0.85, 0)[0] - cx0)
@@ -148,4 +150,16 @@ def _j(canvas, m, t, rng):
     cv2.ellipse(canvas, (cx0, cy), (rx, ry), 0, 0, 180, 255, t)
 
 
-_DRAW = {"8": _eight, "B": _b, "W": _w, "M": _m, "N": _n, "H": _h, "I": _i, "J": _j, "1": _one}
+def _three(canvas, m, t, rng):
+    """A flat-topped 3 (UK and Hong Kong lettering): a top bar, a diagonal to the
+    middle, a bowl below; the J with a top bar was read as it."""
+    mid = rng.uniform(0.38, 0.48)
+    _lines(canvas, m, t, [(0, 0), (1, 0), (0.4, mid)])
+    cx, cy = _pt(canvas, m, 0.45, (1 + mid) / 2)
+    rx = max(1, _pt(canvas, m, 1, 0)[0] - cx)
+    ry = max(1, _pt(canvas, m, 0, 1)[1] - cy)
+    cv2.ellipse(canvas, (cx, cy), (rx, ry), 0, -100, 150, 255, t)
+
+
+_DRAW = {"8": _eight, "B": _b, "W": _w, "M": _m, "N": _n, "H": _h, "I": _i, "J": _j, "1": _one,
+         "3": _three}

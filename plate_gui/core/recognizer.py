@@ -101,7 +101,7 @@ class PlateRecognizer:
         weights' ``class_prior`` (character frequencies of the plate formats the
         trainer renders) restores that: p(c | crop) is proportional to
         softmax(c) * prior(c) (Bayes' rule with the training prior uniform). Where
-        the likeliest character is a look-alike (8/B, 1/J/I, M/H/N/W, 5/S), the
+        the likeliest character is a look-alike (8/B/P/R, 1/J/I/3, M/H/N/W, 5/S), the
         look-alike model re-divides its group's probability (``lookalikes``).
         """
         batch = preprocess_batch(list(crops), self.meta.preprocess)
