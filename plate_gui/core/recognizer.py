@@ -303,7 +303,7 @@ class PlateRecognizer:
 
         looked: dict[tuple, bool] = {}  # row ends' boxes: whether two marks are stacked
 
-        def pick(readings):
+        def pick(readings, exact=False):
             for chars in readings:
                 if len({c.row for c in chars}) != 1:
                     continue
@@ -315,7 +315,7 @@ class PlateRecognizer:
                         except SegmentationError:  # a box off the image: nothing to see
                             looked[key] = False
             return self._choose(readings, region,
-                                frozenset(k for k, v in looked.items() if v), exact=False)
+                                frozenset(k for k, v in looked.items() if v), exact)
 
         def read(new: list[Segmentation], layouts=(), previous=()):
             readings = list(previous) + self._readings(new, layouts, bgr, known)
@@ -350,8 +350,7 @@ class PlateRecognizer:
             # A settled plate may still lack a character in a gap of its row (beside an
             # emblem: Texas' BC5X489 read BC5489); its ends are left alone (see SLOT_GAP).
             readings += timed("classify", self._slot_readings, raw, gray, False)
-        chars, used = self._pick(readings, region,
-                                 frozenset(k for k, v in looked.items() if v))
+        chars, used, _ = pick(readings, exact=True)
         timings = {"decode": (t1 - t0) * 1e3, "segment": spent["segment"] * 1e3,
                    "classify": spent["classify"] * 1e3,
                    "total": (time.perf_counter() - t0) * 1e3}
