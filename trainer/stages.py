@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from plate_gui.core.preprocess import SHIFTS, mean_over_views, with_shifts
+
 from .config import StageConfig
 from .datasets import crop_folder, emnist_balanced, synthetic_chars
 from .plateset import build_plate_set, plate_char_prior
@@ -102,7 +104,10 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     val_dir = val_dir or val_dir_for(Path(checkpoint).parents[1] / "plates")
     x, y = crop_folder(val_dir, pre, limit=3000, seed=1)
     _, acc, logits = evaluate(model, x, y)
-    temperature = fit_temperature(logits, y)
+    # The core averages each crop's logits over its shifted views (preprocess.SHIFTS):
+    # the temperature is fitted to what it will divide.
+    _, _, views = evaluate(model, with_shifts(x, pre), np.tile(y, 1 + len(SHIFTS)))
+    temperature = fit_temperature(mean_over_views(views, len(y)), y)
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
                 "history": ckpt.get("history", []), "checkpoint": str(checkpoint),
                 **({"blend": ckpt["blend"]} if "blend" in ckpt else {})}

@@ -605,3 +605,26 @@ def test_plate_cuts_give_what_segment_candidates_gives(plate):
     assert [s.boxes for s in quick] == [s.boxes for s in segment_candidates(plate[0], 4, quick=True)]
     assert [s.boxes for s in full] == [s.boxes for s in segment_candidates(plate[0], 4)]
     assert all(s.angle == 0.0 for s in quick)
+
+
+def test_probabilities_average_the_logits_of_each_crop_s_shifted_views(tiny_weights):
+    """What the model gives a crop and its one-pixel shifts, averaged, then softmaxed."""
+    import onnxruntime as ort
+
+    from plate_gui.core.preprocess import mean_over_views, preprocess_batch, with_shifts
+
+    rec = PlateRecognizer(tiny_weights)
+    crops = [draw_plate(rows=["A"])[0][10:90, 20:80], np.full((20, 20), 128, np.uint8)]
+    batch = preprocess_batch(crops, rec.meta.preprocess)
+    session = ort.InferenceSession(str(tiny_weights), providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    logits = mean_over_views(session.run(None, {name: with_shifts(batch)})[0], 2)
+    logits = logits.astype(np.float64) / rec.meta.temperature
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    if rec.meta.class_prior is not None:
+        expected *= np.asarray(rec.meta.class_prior)
+        expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(rec.probabilities(crops), expected, atol=1e-5)
+    single = session.run(None, {name: batch})[0]
+    assert not np.allclose(logits, single / rec.meta.temperature, atol=1e-4)

@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch")
 from plate_gui.core import ModelLoadError, PlateRecognizer  # noqa: E402
 from plate_gui.core.charset import CHARSET  # noqa: E402
 from plate_gui.core.model import build_model  # noqa: E402
-from plate_gui.core.preprocess import PreprocessConfig, preprocess_batch  # noqa: E402
+from plate_gui.core.preprocess import SHIFTS, PreprocessConfig, preprocess_batch, with_shifts  # noqa: E402
 from trainer.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from trainer.datasets import crop_folder  # noqa: E402
 from trainer.export import export_onnx  # noqa: E402
@@ -61,8 +61,10 @@ def test_exported_weights_load_in_core_and_match_torch(exported):
     assert recognizer.meta.preprocess == pre
     assert recognizer.meta.temperature == 1.5
     crops = _crops()
-    with torch.no_grad():
-        logits = model(torch.from_numpy(preprocess_batch(crops, pre))).numpy() / 1.5
+    batch = preprocess_batch(crops, pre)
+    with torch.no_grad():  # the core reads each crop and its shifted views (SHIFTS)
+        views = model(torch.from_numpy(with_shifts(batch, pre))).numpy()
+    logits = views.reshape(1 + len(SHIFTS), len(crops), -1).mean(axis=0) / 1.5
     expected = np.exp(logits - logits.max(1, keepdims=True))
     expected /= expected.sum(1, keepdims=True)
     np.testing.assert_allclose(recognizer.probabilities(crops), expected, atol=1e-4)
