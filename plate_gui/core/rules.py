@@ -117,6 +117,11 @@ AUTO_REGIONS = ("hk", "uk", "eu", "br")  # "us" allows anything: it never correc
 # without the floor 60.6%; 1/I at 0.2: 61.4% (BR +5 plates, HK +1, no region worse);
 # at 1.0: BR +7 but US -2; 0/O, 8/B, 5/S, 2/Z as well, at 0.2: 61.1% (US -1).
 LOOKALIKE_FLOOR = 0.2
+# Hong Kong uses no I, so its reading's I read as 1 costs nothing against the others'
+# (LSI387 fits EU's LLLDDD as read with its J read 3; Hong Kong's LS1387 needs the same
+# J -> 3 and I -> 1). Measured on plates-dev (bench, 2026-12-04): 627 -> 628 (LS1387),
+# none lost.
+HK_LOOKALIKE_FLOOR = 1.0
 LOOKALIKES = frozenset({("1", "I"), ("I", "1")})
 
 
@@ -145,7 +150,8 @@ def _auto(chars: list[CharPrediction],
     if any(p is not None and all(c.char == ch for c, (ch, _, _) in zip(chars, p))
            for p, _ in fits.values()):
         return chars, None
-    odds = {r: _relative_probability(chars, picked)
+    odds = {r: _relative_probability(chars, picked, HK_LOOKALIKE_FLOOR if r == "hk"
+                                     else LOOKALIKE_FLOOR)
             for r, (picked, _) in fits.items() if picked is not None}
     if not odds:
         return chars, None
@@ -156,14 +162,15 @@ def _auto(chars: list[CharPrediction],
 
 
 def _relative_probability(chars: list[CharPrediction],
-                          picked: list[tuple[str, float, float]]) -> float:
+                          picked: list[tuple[str, float, float]],
+                          floor: float = LOOKALIKE_FLOOR) -> float:
     """The picked reading's probability relative to the raw reading's (at most 1), a
-    1/I swap counting at least ``LOOKALIKE_FLOOR``."""
+    1/I swap counting at least ``floor``."""
     ratio = 1.0
     for c, (ch, p, _) in zip(chars, picked):
         if ch != c.char:
             r = p / c.confidence if c.confidence > 0 else 0.0
-            ratio *= max(r, LOOKALIKE_FLOOR) if (c.char, ch) in LOOKALIKES else r
+            ratio *= max(r, floor) if (c.char, ch) in LOOKALIKES else r
     return ratio
 
 

@@ -158,6 +158,15 @@ def test_auto_reads_bar_shaped_ones_where_the_format_needs_digits():
     assert apply_region(chars, "auto", 0.5) == (chars, None)
 
 
+def test_auto_counts_hong_kong_s_i_read_as_one_as_free():
+    # LS?387: a J/3 tie fits EU's LLLDDD with the I as read, Hong Kong's LLDDDD with
+    # the I read as 1. Hong Kong uses no I, so that swap costs it nothing.
+    chars = ([_c(("L", 0.98)), _c(("S", 0.97)), _c(("I", 0.87), ("1", 0.09), ("#", 0.02)),
+              _c(("J", 0.454), ("3", 0.438), ("1", 0.02))] + [_c((ch, 0.99)) for ch in "87"])
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used == "hk" and "".join(c.char for c in out) == "LS1387"
+
+
 def test_auto_leaves_an_i_that_no_format_turns_into_a_digit():
     chars = [_c(("I", 0.9), ("1", 0.05))] + [_c((ch, 0.95)) for ch in "T10294"]
     assert apply_region(chars, "auto", 0.5) == (chars, None)
