@@ -6,7 +6,11 @@ import numpy as np
 import pytest
 
 from plate_gui.core.preprocess import (
-    SHIFTS, PreprocessConfig, mean_over_views, preprocess_batch, with_shifts,
+    SHIFTS,
+    PreprocessConfig,
+    mean_over_views,
+    preprocess_batch,
+    with_shifts,
 )
 
 
