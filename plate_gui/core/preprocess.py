@@ -108,8 +108,9 @@ def preprocess_crop(crop: np.ndarray, config: PreprocessConfig = PreprocessConfi
 # 2026-12-04): exact plates 618 -> 627 (18 won, 9 lost; the bundle's environment
 # 617 -> 624), segmented right 87.1% -> 88.5%, ECE 0.031 either way; left/right
 # only: 622; diagonals: 624; eight neighbours: 620; two pixels: 615. The look-alike
-# model's crops shifted as well: 624. Classification takes 2.2x (2 threads) to 2.9x
-# (1 thread) as long: median a plate 39 -> 68 ms with 2 threads.
+# model's crops shifted as well: 624; probabilities averaged, not logits: 621.
+# Classification takes 2.2x (2 threads) to 2.9x (1 thread) as long: median a plate
+# 39 -> 68 ms with 2 threads.
 SHIFTS = ((0, 1), (0, -1), (1, 0), (-1, 0))
 
 
