@@ -103,10 +103,12 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     model, ckpt, pre = load_checkpoint(checkpoint)
     val_dir = val_dir or val_dir_for(Path(checkpoint).parents[1] / "plates")
     x, y = crop_folder(val_dir, pre, limit=3000, seed=1)
-    _, acc, logits = evaluate(model, x, y)
     # The core averages each crop's logits over its shifted views (preprocess.SHIFTS):
-    # the temperature is fitted to what it will divide.
+    # the temperature is fitted to what it will divide. The first view is the crop as
+    # cut, whose logits give the accuracy and junk figures.
     _, _, views = evaluate(model, with_shifts(x, pre), np.tile(y, 1 + len(SHIFTS)))
+    logits = views[:len(y)]
+    acc = float((logits.argmax(1) == y).mean()) if len(y) else 0.0
     temperature = fit_temperature(mean_over_views(views, len(y)), y)
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
                 "history": ckpt.get("history", []), "checkpoint": str(checkpoint),

@@ -207,13 +207,6 @@ class PlateRecognizer:
                 out.append(self._char_prediction(p, c.box, c.row))
         return out
 
-    def _pick(self, readings: list[list[CharPrediction]], region: str | None,
-              stacked: frozenset = frozenset(),
-              exact: bool = True) -> tuple[list[CharPrediction], str | None]:
-        """The characters to show and the region applied: see ``_choose``."""
-        shown, used, _ = self._choose(readings, region, stacked, exact)
-        return shown, used
-
     def _choose(self, readings: list[list[CharPrediction]], region: str | None,
                 stacked: frozenset = frozenset(), exact: bool = True
                 ) -> tuple[list[CharPrediction], str | None, list[CharPrediction]]:

@@ -263,7 +263,7 @@ def test_a_thin_bar_far_off_a_row_s_end_is_read_without_too(tiny_weights):
     near = plate[:2] + [char("I", 90, 0, w=6)] + plate[3:]  # one width off: a character
     assert frame_rims(near) == set()
     # Without the rim the rows are Hong Kong's layout (two over four), which scores higher.
-    shown, _ = PlateRecognizer(tiny_weights)._pick([plate], None)
+    shown, _ = PlateRecognizer(tiny_weights)._choose([plate], None)[:2]
     assert "".join(c.char for c in shown) == "LS9771"
 
 
@@ -363,7 +363,7 @@ def test_a_misfit_end_is_scored_as_doubtful_and_the_row_read_without_it(tiny_wei
     row = _row([40, 70, 100, 130, 160, 190], text="GT679A")
     extra = [replace(row[0], char="9", box=replace(row[0].box, x=5, y=20))] + row
     assert reading_score(extra) < reading_score(row)
-    shown, _ = PlateRecognizer(tiny_weights)._pick([extra], None)
+    shown, _ = PlateRecognizer(tiny_weights)._choose([extra], None)[:2]
     assert "".join(c.char for c in shown) == "GT679A"
 
 
@@ -406,9 +406,9 @@ def test_a_stacked_row_end_is_a_misfit_and_the_row_read_without_it(tiny_weights)
     assert end_misfits(row[:3], frozenset({row[0].box.as_tuple()})) == {0}
     two_rows = [replace(c, row=1) for c in row[:2]] + row[2:]
     assert end_misfits(two_rows, stacked) == set()
-    shown, _ = PlateRecognizer(tiny_weights)._pick([row], None, stacked)
+    shown, _ = PlateRecognizer(tiny_weights)._choose([row], None, stacked)[:2]
     assert "".join(c.char for c in shown) == "2250"
-    shown, _ = PlateRecognizer(tiny_weights)._pick([row], None)
+    shown, _ = PlateRecognizer(tiny_weights)._choose([row], None)[:2]
     assert "".join(c.char for c in shown) == "2250E"
 
 
@@ -457,9 +457,9 @@ def test_readings_are_scored_as_they_would_be_shown(tiny_weights):
     bar = reading("ABI234", 2, (("I", 0.6), ("1", 0.35), ("7", 0.01)))
     seven = reading("AB7234", 2, (("7", 0.8), ("1", 0.1), ("T", 0.05)))
     rec = PlateRecognizer(tiny_weights)
-    shown, used = rec._pick([seven, bar], "hk")
+    shown, used = rec._choose([seven, bar], "hk")[:2]
     assert "".join(c.char for c in shown) == "AB1234" and used == "hk"
-    shown, used = rec._pick([seven, bar], None)  # no rules: the surer raw reading
+    shown, used = rec._choose([seven, bar], None)[:2]  # no rules: the surer raw reading
     assert "".join(c.char for c in shown) == "AB7234" and used is None
 
 
@@ -485,12 +485,12 @@ def test_readings_are_compared_on_their_top_alternatives_and_shown_exactly(tiny_
     # plates and lost 4: formats fit short readings easily).
     short = reading("NYY171")
     rec = PlateRecognizer(tiny_weights)
-    shown, _ = rec._pick([short, bar], "auto")
+    shown, _ = rec._choose([short, bar], "auto")[:2]
     assert "".join(c.char for c in shown) == "NYY171"
-    shown, _ = rec._pick([bar], "auto")
+    shown, _ = rec._choose([bar], "auto")[:2]
     assert "".join(c.display for c in shown) == "NYY1710"
     assert shown[5].confidence == pytest.approx(0.019 / 0.022)
-    shown, _ = rec._pick([bar], "auto", exact=False)  # the lower bound: a failure
+    shown, _ = rec._choose([bar], "auto", exact=False)[:2]  # the lower bound: a failure
     assert "".join(c.display for c in shown) == "NYY17?0"
 
 
