@@ -82,6 +82,38 @@ def test_the_whole_distribution_conditions_a_format_choice_exactly():
     assert out[5].confidence == pytest.approx(0.019 / 0.025)
 
 
+def _known(*alts):
+    """A prediction whose whole distribution is ``alts``."""
+    return replace(_c(*alts), distribution=tuple(alts))
+
+
+def test_auto_conditions_a_reading_that_fits_on_the_formats_it_fits():
+    """AB1234 fits Hong Kong's and EU's LLDDDD as read: its first character must be a
+    letter of either (EU's O included), so the digit's share leaves the confidence."""
+    first = _known(("A", 0.45), ("O", 0.15), ("4", 0.4))
+    chars = [first] + [_known((ch, 0.9), ("#", 0.1)) for ch in "B1234"]
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used is None and "".join(c.char for c in out) == "AB1234"
+    assert out[0].confidence == pytest.approx(0.45 / 0.6) and not out[0].failed
+    assert out[1].confidence == pytest.approx(1.0)  # the junk class is no character
+    # Known by its top alternatives only (candidate readings while scored): as read.
+    bounded = [replace(c, distribution=()) for c in chars]
+    assert apply_region(bounded, "auto", 0.5) == (bounded, None)
+
+
+def test_auto_conditions_only_on_letters_every_fitting_format_allows():
+    """A5678 fits only Hong Kong's LDDDD: its O is no letter there."""
+    first = _known(("A", 0.45), ("O", 0.15), ("4", 0.4))
+    chars = [first] + [_known((ch, 0.9), ("#", 0.1)) for ch in "5678"]
+    out, _ = apply_region(chars, "auto", 0.5)
+    assert out[0].confidence == pytest.approx(1.0)
+
+
+def test_auto_leaves_a_reading_no_format_fits_as_read():
+    chars = [_known(("A", 0.45), ("4", 0.4), ("#", 0.15))] * 9
+    assert apply_region(chars, "auto", 0.5) == (chars, None)
+
+
 @pytest.mark.parametrize("banned, instead", [("I", "L"), ("O", "D"), ("Q", "G")])
 def test_hk_never_reads_i_o_q_as_letters(banned, instead):
     chars = [_c((banned, 0.7), (instead, 0.2)), _c(("V", 0.9)), _c(("1", 0.9)), _c(("2", 0.9))]
