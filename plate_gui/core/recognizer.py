@@ -248,30 +248,39 @@ class PlateRecognizer:
 
     def _slot_readings(self, chars: list[CharPrediction], gray: np.ndarray,
                        ends: bool = True) -> list[list[CharPrediction]]:
-        """``chars`` (a one-row reading) with the characters found in its row's empty
-        slots (``row_slots``) added: one reading per slot found, and one with all.
+        """``chars`` (a one-row reading, or each row of a two-row one) with the
+        characters found in its rows' empty slots (``row_slots``) added: one reading
+        per slot found, and one with all.
 
         A slot is found when one of its crops reads as a character with at least the
         slot's confidence, and as junk with under ``SLOT_JUNK_MAX``."""
-        slots = row_slots(chars, gray.shape, ends)
-        crops = [crop_box(gray, box) for boxes, _ in slots for box in boxes]
+        rows = sorted({c.row for c in chars})
+        if len(rows) == 1:
+            slots = [(b, n, rows[0]) for b, n in row_slots(chars, gray.shape, ends)]
+        elif len(rows) == 2:
+            slots = [(b, n, r) for r in rows
+                     for b, n in row_slots([c for c in chars if c.row == r], gray.shape, ends,
+                                           SLOT_MIN_TWO_ROW)]
+        else:
+            slots = []
+        crops = [crop_box(gray, box) for boxes, _, _ in slots for box in boxes]
         if not crops:
             return []
         probs = iter(self.probabilities(crops))
         found = []
-        for boxes, need in slots:
+        for boxes, need, row in slots:
             best = None
             for box in boxes:
                 p = next(probs)
                 if self._junk >= 0 and p[self._junk] >= SLOT_JUNK_MAX:
                     continue
-                pred = self._char_prediction(p, box, chars[0].row)
+                pred = self._char_prediction(p, box, row)
                 if pred.confidence >= need and (best is None or pred.confidence > best.confidence):
                     best = pred
             if best is not None:
                 found.append(best)
         out = [[*chars, f] for f in found] + ([[*chars, *found]] if len(found) > 1 else [])
-        return [sorted(r, key=lambda c: c.box.x) for r in out]
+        return [sorted(r, key=lambda c: (c.row, c.box.x)) for r in out]
 
     def recognize(self, image: ImageSource, name: str | None = None,
                   region: str | None = None) -> PlateResult:
@@ -524,7 +533,25 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # slots looked at too, not their ends (6 characters at 0.8 and more are mostly
 # whole; ends, tried 2026-12-03, lost 3 plates to frames and stickers read as
 # characters): 614 -> 616 (6UNP953, JIY4434), none lost.
+# Slot crops were cut of the row's median box size and 0.06 of the row's height more
+# on each side, and the row's boxes already have their padding (segmentation's PAD):
+# a character found there was small in its crop and read less surely than when cut by
+# segmentation (RZ8601's 6: 0.68 in the padded crop, 0.97 in one of the row's box
+# size). Each slot is now also cut at the row's box size (SLOT_PADS), which finds
+# characters in gaps (CG2H2U, GJE176, BM5T299, 887ZFB) and at ends (057SMF); the
+# padded crops still find ends the tighter ones miss (PWC0633, VJT338, G0945 lost
+# without them). A wide gap also gets a crop centred in its free space (at least
+# SLOT_MIDDLE_FREE of a width free), in the slot of the gap's nearest place: a narrow
+# neighbour (a 1) makes the row's pitch too short, and places a pitch from the gap's
+# sides miss the character between. Two-row readings get their rows' slots too
+# (rows of SLOT_MIN_TWO_ROW characters or more). Measured on plates-dev (bench,
+# 2026-12-04): 632 -> 637 exact plates (the above and RZ8601), one lost (602013:
+# Virginia's seal in the gap read 4 at 0.91 in the tighter crop); the padded crops
+# the two pads alone 635 (PM8157 lost too).
 SLOT_GAP = 1.6
+SLOT_MIN_TWO_ROW = 2
+SLOT_MIDDLE_FREE = 0.8
+SLOT_PADS = (0.06, 0.0)
 SLOT_SHIFT = 0.12
 SLOT_END_MIN = 0.8
 SLOT_GAP_MIN = 0.9
@@ -535,18 +562,21 @@ SLOT_OVERLAP = 0.3  # of a slot's width, at most, on a character of the row
 
 
 def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
-              ends: bool = True) -> list[tuple[list[Box], float]]:
+              ends: bool = True, min_row: int = 0) -> list[tuple[list[Box], float]]:
     """Where a one-row reading's rhythm leaves room for a character it lacks.
 
     Args:
         chars: the reading (``SLOT_MIN_ROW`` or more characters, one row, with boxes).
         shape: the image's shape; crops reaching outside it are left out.
+        ends: whether to look beyond the row's ends too, or in its gaps only.
+        min_row: the fewest characters a row needs (0: ``SLOT_MIN_ROW``).
 
     Returns:
         ``(boxes, confidence needed)`` per slot: crops of the row's median character
-        size, at the slot and shifted ``SLOT_SHIFT`` of a pitch either way.
+        size, and of that size padded (``SLOT_PADS``), at the slot (and a wide gap's
+        middle) and shifted ``SLOT_SHIFT`` of a pitch either way.
     """
-    if (len(chars) < SLOT_MIN_ROW or len({c.row for c in chars}) != 1
+    if (len(chars) < (min_row or SLOT_MIN_ROW) or len({c.row for c in chars}) != 1
             or any(c.box is None for c in chars)):
         return []
     row = sorted((c.box for c in chars), key=lambda b: b.x)
@@ -558,12 +588,17 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
     base = max(float(steps.min()), 0.6 * width)
     pitch = float(np.median(steps[steps < 1.4 * base])) if (steps < 1.4 * base).any() else base
     wanted: dict[float, float] = {}
+    middles: list[float] = []  # of wide gaps' free space
     for i, cx in enumerate(centres):
         if (i == 0 and ends) or (i > 0 and steps[i - 1] > SLOT_GAP * pitch):
             wanted[cx - pitch] = SLOT_END_MIN if i == 0 else SLOT_GAP_MIN
         last = i == len(row) - 1
         if (last and ends) or (not last and steps[i] > SLOT_GAP * pitch):
             wanted[cx + pitch] = SLOT_END_MIN if last else SLOT_GAP_MIN
+        if not last and steps[i] > SLOT_GAP * pitch:
+            free = row[i + 1].x - (row[i].x + row[i].w)
+            if free >= SLOT_MIDDLE_FREE * width:
+                middles.append((row[i].x + row[i].w + row[i + 1].x) / 2)
     # A gap's two sides give about one place: one slot (all their crops), so that
     # one character is added there, not two.
     merged: list[tuple[list[float], float]] = []
@@ -572,12 +607,20 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
             merged[-1] = (merged[-1][0] + [cx], max(merged[-1][1], need))
         else:
             merged.append(([cx], need))
-    pad = 0.06 * (bottom - top)
-    y0, y1 = int(round(top - pad)), int(round(bottom + pad))
+    for cx in middles:  # a crop more for the gap's slot
+        near = min(merged, key=lambda m: min(abs(cx - p) for p in m[0]), default=None)
+        if near is not None and min(abs(cx - p) for p in near[0]) < pitch:
+            if min(abs(cx - p) for p in near[0]) > 0.1 * pitch:  # not there already
+                near[0].append(cx)
+        else:
+            merged.append(([cx], SLOT_GAP_MIN))
     out = []
     for places, need in merged:
         boxes = []
-        for cx, shift in ((cx, shift) for cx in places for shift in (-SLOT_SHIFT, 0.0, SLOT_SHIFT)):
+        for share, cx, shift in ((share, cx, shift) for share in SLOT_PADS for cx in places
+                                 for shift in (-SLOT_SHIFT, 0.0, SLOT_SHIFT)):
+            pad = share * (bottom - top)
+            y0, y1 = int(round(top - pad)), int(round(bottom + pad))
             left = cx + shift * pitch - width / 2
             x0, x1 = int(round(left - pad)), int(round(left + width + pad))
             overlap = max((min(left + width, b.x + b.w) - max(left, b.x) for b in row), default=0)

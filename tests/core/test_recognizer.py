@@ -282,8 +282,11 @@ def test_a_row_s_rhythm_gives_slots_beyond_its_ends_and_in_its_gaps():
     centres = [(round(np.mean([b.x + b.w / 2 for b in boxes])), need) for boxes, need in slots]
     assert centres == [(20, SLOT_END_MIN), (140, SLOT_GAP_MIN), (230, SLOT_END_MIN)]
     for boxes, _ in slots:
-        assert len(boxes) == 3 and len({b.x for b in boxes}) == 3  # at the slot and either side
-        assert all(b.y < 10 and b.y + b.h > 50 and 20 < b.w < 30 for b in boxes)
+        # At the slot and either side, padded and of the row's box size.
+        padded, tight = boxes[:3], boxes[3:]
+        assert len(tight) == 3 and len({b.x for b in padded}) == len({b.x for b in tight}) == 3
+        assert all(b.y < 10 and b.y + b.h > 50 and 20 < b.w < 30 for b in padded)
+        assert all((b.y, b.h, b.w) == (10, 40, 20) for b in tight)
     # A settled plate's row: its gaps only.
     slots = row_slots(_row([40, 70, 100, 160, 190]), (80, 260), ends=False)
     assert [round(np.mean([b.x + b.w / 2 for b in boxes])) for boxes, _ in slots] == [140]
@@ -294,7 +297,7 @@ def test_a_row_s_rhythm_gives_slots_beyond_its_ends_and_in_its_gaps():
     row = _row([40, 70, 100, 146])
     row[3] = replace(row[3], box=replace(row[3].box, w=40))
     left, gap, right = row_slots(row, (80, 260))
-    assert len(gap[0]) == 5
+    assert len(gap[0]) == 10
     assert all(min(b.x + b.w, 146 + 40) - max(b.x, 146) <= 0.3 * 20 + 3 for b in gap[0])
 
 
@@ -306,6 +309,20 @@ def test_slots_reaching_outside_the_image_or_of_short_rows_are_left_out():
     two_rows = _row([40, 70, 100])
     two_rows[1] = replace(two_rows[1], row=1)
     assert row_slots(two_rows, (80, 260)) == []  # one row only
+    assert row_slots(_row([40, 70]), (80, 260), min_row=2)  # a two-row plate's row
+
+
+def test_a_wide_gap_s_slot_also_has_crops_in_its_middle():
+    """Hong Kong's 8 _ 0 1: the narrow 1 makes the pitch 23, and the places a pitch
+    from the gap's sides (76 and 97) miss the 6 between (its middle: 86)."""
+    from plate_gui.core.recognizer import row_slots
+
+    row = _row([38, 104, 138], w=30, text="801")
+    row[2] = replace(row[2], box=replace(row[2].box, w=11))
+    gaps = [boxes for boxes, _ in row_slots(row, (80, 200), ends=False)]
+    middles = {b.x + b.w / 2 for boxes in gaps for b in boxes if b.h == 40}
+    assert any(abs(m - 86) <= 1 for m in middles)
+    assert any(abs(m - 86) > 8 for m in middles)  # and the places a pitch from its sides
 
 
 def test_a_character_found_in_a_slot_is_added_to_the_reading(tiny_weights, monkeypatch):
@@ -316,10 +333,14 @@ def test_a_character_found_in_a_slot_is_added_to_the_reading(tiny_weights, monke
     # Every crop's probabilities, in the order row_slots gives them: left end, gap, right end.
     per_slot = {"left": ("9", 0.7), "gap": ("0", 0.95), "right": ("#", 0.9)}
 
+    from plate_gui.core.recognizer import row_slots
+
+    sizes = [len(boxes) for boxes, _ in row_slots(reading, gray.shape)]
+
     def probs(crops):
         out = []
-        for name in ("left", "gap", "right"):
-            for _ in range(3):
+        for name, size in zip(("left", "gap", "right"), sizes, strict=True):
+            for _ in range(size):
                 p = np.zeros(len(charset), np.float32)
                 char, conf = per_slot[name]
                 p[charset.index(char)] = conf
@@ -337,6 +358,38 @@ def test_a_character_found_in_a_slot_is_added_to_the_reading(tiny_weights, monke
     per_slot["left"] = ("9", 0.85)
     found = rec._slot_readings(reading, gray)
     assert ["".join(c.char for c in r) for r in found] == ["924741", "247041", "9247041"]
+
+
+def test_a_two_row_reading_s_rows_have_their_slots(tiny_weights, monkeypatch):
+    from plate_gui.core.recognizer import SLOT_MIN_TWO_ROW, row_slots
+
+    rec = PlateRecognizer(tiny_weights)
+    charset = rec.meta.charset
+    top = _row([60, 90], y=5, text="RZ")
+    bottom = [replace(c, row=1) for c in _row([40, 70, 130, 160], y=55, text="8901")]
+    gray = np.full((110, 240), 200, np.uint8)
+    sizes = [[len(b) for b, _ in row_slots(r, gray.shape, min_row=SLOT_MIN_TWO_ROW)]
+             for r in (top, bottom)]
+    assert len(sizes[0]) == 2 and len(sizes[1]) == 3  # the top row's ends; the bottom's gap
+
+    def probs(crops):
+        out = []
+        for r, row_sizes in enumerate(sizes):
+            for k, size in enumerate(row_sizes):
+                char = "6" if (r, k) == (1, 1) else "#"  # only the bottom row's gap reads
+                for _ in range(size):
+                    p = np.zeros(len(charset), np.float32)
+                    p[charset.index(char)] = 0.95
+                    p[charset.index("5")] = 0.05
+                    out.append(p)
+        assert len(out) == len(crops)
+        return np.stack(out)
+
+    monkeypatch.setattr(rec, "probabilities", probs)
+    found = rec._slot_readings(top + bottom, gray)
+    assert ["".join(c.char for c in r) for r in found] == ["RZ89601"]
+    assert [c.row for c in found[0]] == [0, 0, 1, 1, 1, 1, 1]
+    assert 90 < found[0][4].box.x < 130 and found[0][4].row == 1
 
 
 def test_a_row_end_much_wider_or_off_the_row_s_line_is_a_misfit():
