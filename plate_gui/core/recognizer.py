@@ -359,8 +359,8 @@ class PlateRecognizer:
                     break
         else:
             # A settled plate may still lack a character in a gap of its row (beside an
-            # emblem: Texas' BC5X489 read BC5489); its ends are left alone (see SLOT_GAP).
-            readings += timed("classify", self._slot_readings, raw, gray, False)
+            # emblem: Texas' BC5X489 read BC5489) or at an end (see SLOT_GAP).
+            readings += timed("classify", self._slot_readings, raw, gray)
         chars, used, _ = pick(readings, exact=True)
         timings = {"decode": (t1 - t0) * 1e3, "segment": spent["segment"] * 1e3,
                    "classify": spent["classify"] * 1e3,
@@ -532,7 +532,9 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # 611 -> 614, 481ABQ, BC5X489, MX2045; none lost). Settled plates have their gaps'
 # slots looked at too, not their ends (6 characters at 0.8 and more are mostly
 # whole; ends, tried 2026-12-03, lost 3 plates to frames and stickers read as
-# characters): 614 -> 616 (6UNP953, JIY4434), none lost.
+# characters): 614 -> 616 (6UNP953, JIY4434), none lost. With the crops of the row's
+# box size (below), their ends too: 637 -> 639 (8BL8976, 4233784, WXF7388: a last or
+# first character touching a sticker or the frame), VACVAN lost (its frame read L).
 # Slot crops were cut of the row's median box size and 0.06 of the row's height more
 # on each side, and the row's boxes already have their padding (segmentation's PAD):
 # a character found there was small in its crop and read less surely than when cut by

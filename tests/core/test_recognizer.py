@@ -681,3 +681,21 @@ def test_probabilities_average_the_logits_of_each_crop_s_shifted_views(tiny_weig
     assert np.allclose(rec.probabilities(crops), expected, atol=1e-5)
     single = session.run(None, {name: batch})[0]
     assert not np.allclose(logits, single / rec.meta.temperature, atol=1e-4)
+
+
+@pytest.mark.parametrize("is_settled", [True, False])
+def test_slots_are_looked_for_at_the_ends_whether_or_not_the_plate_settled(
+        tiny_weights, plate, monkeypatch, is_settled):
+    import plate_gui.core.recognizer as recognizer
+
+    rec = PlateRecognizer(tiny_weights)
+    monkeypatch.setattr(recognizer, "settled", lambda chars: is_settled)
+    ends, slotted = [], rec._slot_readings
+
+    def spy(chars, gray, at_ends=True):
+        ends.append(at_ends)
+        return slotted(chars, gray, at_ends)
+
+    monkeypatch.setattr(rec, "_slot_readings", spy)
+    rec.recognize(plate[0])
+    assert ends and all(ends)
