@@ -258,9 +258,17 @@ class PlateRecognizer:
         if len(rows) == 1:
             slots = [(b, n, rows[0]) for b, n in row_slots(chars, gray.shape, ends)]
         elif len(rows) == 2:
-            slots = [(b, n, r) for r in rows
-                     for b, n in row_slots([c for c in chars if c.row == r], gray.shape, ends,
-                                           SLOT_MIN_TWO_ROW)]
+            parts = {r: [c for c in chars if c.row == r] for r in rows}
+            slots = []
+            for r in rows:
+                other = parts[rows[1] if r == rows[0] else rows[0]]
+                pitch = None
+                if (len(parts[r]) == 1 and parts[r][0].box and len(other) >= 2
+                        and all(c.box for c in other)):  # a lone character: the other's pitch
+                    pitch = max(row_pitch(sorted((c.box for c in other), key=lambda b: b.x)),
+                                LONE_PITCH * parts[r][0].box.w)
+                slots += [(b, n, r) for b, n in row_slots(parts[r], gray.shape, ends,
+                                                         SLOT_MIN_TWO_ROW, pitch)]
         else:
             slots = []
         crops = [crop_box(gray, box) for boxes, _, _ in slots for box in boxes]
@@ -486,7 +494,10 @@ def in_char_gap(preds: list[CharPrediction], i: int) -> bool:
 # (bench): 566 -> 568 exact plates (LS9771, UR3997), none lost; the same for gaps
 # of 0.8 to 1.2 widths, no change at 1.5. Counting such characters as doubtful in
 # the score (like short ones) changed nothing: no other reading lacks them.
-RIM_THIN = 0.3
+# Thinner than 0.4 heights instead of 0.3 (2026-12-04): 639 -> 640 (SA716: the rim
+# left of its 7 is 0.33 heights wide), none lost; 0.45 the same. Rims taller than the
+# row (1.08 heights) counted too: no change; rims scored as doubtful: no change.
+RIM_THIN = 0.4
 RIM_GAP = 1.0
 
 
@@ -546,12 +557,15 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # SLOT_MIDDLE_FREE of a width free), in the slot of the gap's nearest place: a narrow
 # neighbour (a 1) makes the row's pitch too short, and places a pitch from the gap's
 # sides miss the character between. Two-row readings get their rows' slots too
-# (rows of SLOT_MIN_TWO_ROW characters or more). Measured on plates-dev (bench,
+# (rows of SLOT_MIN_TWO_ROW characters or more; a row of one character, Hong Kong's
+# NN133 read N133, with the other row's pitch, at least LONE_PITCH of its width: the
+# other row's narrow 1 shortens its pitch: 640 -> 641, none lost). Measured on plates-dev (bench,
 # 2026-12-04): 632 -> 637 exact plates (the above and RZ8601), one lost (602013:
 # Virginia's seal in the gap read 4 at 0.91 in the tighter crop); the padded crops
 # the two pads alone 635 (PM8157 lost too).
 SLOT_GAP = 1.6
 SLOT_MIN_TWO_ROW = 2
+LONE_PITCH = 1.1
 SLOT_MIDDLE_FREE = 0.8
 SLOT_PADS = (0.06, 0.0)
 SLOT_SHIFT = 0.12
@@ -563,8 +577,18 @@ SLOT_ROUNDS = 3
 SLOT_OVERLAP = 0.3  # of a slot's width, at most, on a character of the row
 
 
+def row_pitch(row: list[Box]) -> float:
+    """The distance between neighbouring characters' centres in a row of boxes sorted by
+    x (two or more): the median of the steps near the shortest, not across gaps."""
+    width = float(np.median([b.w for b in row]))
+    steps = np.diff([b.x + b.w / 2 for b in row])
+    base = max(float(steps.min()), 0.6 * width)
+    return float(np.median(steps[steps < 1.4 * base])) if (steps < 1.4 * base).any() else base
+
+
 def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
-              ends: bool = True, min_row: int = 0) -> list[tuple[list[Box], float]]:
+              ends: bool = True, min_row: int = 0,
+              pitch: float | None = None) -> list[tuple[list[Box], float]]:
     """Where a one-row reading's rhythm leaves room for a character it lacks.
 
     Args:
@@ -572,13 +596,15 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
         shape: the image's shape; crops reaching outside it are left out.
         ends: whether to look beyond the row's ends too, or in its gaps only.
         min_row: the fewest characters a row needs (0: ``SLOT_MIN_ROW``).
+        pitch: the row's pitch, where known from elsewhere (then one character will do);
+            else ``row_pitch``.
 
     Returns:
         ``(boxes, confidence needed)`` per slot: crops of the row's median character
         size, and of that size padded (``SLOT_PADS``), at the slot (and a wide gap's
         middle) and shifted ``SLOT_SHIFT`` of a pitch either way.
     """
-    if (len(chars) < (min_row or SLOT_MIN_ROW) or len({c.row for c in chars}) != 1
+    if (len(chars) < (1 if pitch else min_row or SLOT_MIN_ROW) or len({c.row for c in chars}) != 1
             or any(c.box is None for c in chars)):
         return []
     row = sorted((c.box for c in chars), key=lambda b: b.x)
@@ -587,8 +613,8 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
     bottom = float(np.median([b.y + b.h for b in row]))
     centres = np.array([b.x + b.w / 2 for b in row])
     steps = np.diff(centres)
-    base = max(float(steps.min()), 0.6 * width)
-    pitch = float(np.median(steps[steps < 1.4 * base])) if (steps < 1.4 * base).any() else base
+    if pitch is None:
+        pitch = row_pitch(row)
     wanted: dict[float, float] = {}
     middles: list[float] = []  # of wide gaps' free space
     for i, cx in enumerate(centres):

@@ -260,6 +260,12 @@ def test_a_thin_bar_far_off_a_row_s_end_is_read_without_too(tiny_weights):
              char("9", 20, 45, row=1), char("7", 44, 45, row=1), char("7", 68, 45, row=1),
              char("1", 92, 45, w=6, row=1)]
     assert frame_rims(plate) == {2}  # the 1 is as thin, but beside the 7
+    # Hong Kong's SA716: a rim a third of the height wide, left of the bottom row's 7.
+    sa = [char("S", 60, 0), char("A", 84, 0), char("1", 4, 45, w=13, row=1),
+          char("7", 44, 45, row=1), char("1", 68, 45, w=8, row=1), char("6", 80, 45, row=1)]
+    assert frame_rims(sa) == {2}
+    sa[2] = replace(sa[2], box=replace(sa[2].box, w=17))  # under half a height: a character
+    assert frame_rims(sa) == set()
     near = plate[:2] + [char("I", 90, 0, w=6)] + plate[3:]  # one width off: a character
     assert frame_rims(near) == set()
     # Without the rim the rows are Hong Kong's layout (two over four), which scores higher.
@@ -390,6 +396,43 @@ def test_a_two_row_reading_s_rows_have_their_slots(tiny_weights, monkeypatch):
     assert ["".join(c.char for c in r) for r in found] == ["RZ89601"]
     assert [c.row for c in found[0]] == [0, 0, 1, 1, 1, 1, 1]
     assert 90 < found[0][4].box.x < 130 and found[0][4].row == 1
+
+
+def test_a_lone_character_s_row_has_slots_at_another_row_s_pitch():
+    from plate_gui.core.recognizer import row_slots
+
+    lone = _row([120], w=42, text="N")
+    assert row_slots(lone, (120, 260), min_row=2) == []  # no rhythm of its own
+    slots = row_slots(lone, (120, 260), min_row=2, pitch=46.0)
+    centres = sorted(round(np.mean([b.x + b.w / 2 for b in boxes])) for boxes, _ in slots)
+    assert centres == [141 - 46, 141 + 46]
+
+
+def test_a_two_row_reading_s_lone_top_character_gets_slots(tiny_weights, monkeypatch):
+    """Hong Kong's NN133 read N133: the top row's N alone; its slots take their pitch
+    from the bottom row (at least LONE_PITCH of the N's width: the 1 shortens it)."""
+    from plate_gui.core.recognizer import LONE_PITCH
+
+    rec = PlateRecognizer(tiny_weights)
+    top = _row([120], y=5, w=42, text="N")
+    bottom = [replace(c, row=1) for c in _row([65, 85, 132], y=60, w=40, text="133")]
+    bottom[0] = replace(bottom[0], box=replace(bottom[0].box, w=19))
+    seen = []
+
+    def probs(crops):
+        seen.append(len(crops))
+        return np.zeros((len(crops), len(rec.meta.charset)), np.float32)
+
+    monkeypatch.setattr(rec, "probabilities", probs)
+    spy = []
+    import plate_gui.core.recognizer as recognizer
+    real = recognizer.row_slots
+    monkeypatch.setattr(recognizer, "row_slots",
+                        lambda chars, *a: spy.append((len(chars), a[-1])) or real(chars, *a))
+    rec._slot_readings(top + bottom, np.full((130, 260), 200, np.uint8))
+    pitches = dict(spy)
+    assert pitches[1] == pytest.approx(LONE_PITCH * 42)  # the bottom row's own is ~34
+    assert pitches[3] is None and seen and seen[0] > 0
 
 
 def test_a_row_end_much_wider_or_off_the_row_s_line_is_a_misfit():
