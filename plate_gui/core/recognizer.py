@@ -546,6 +546,7 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # characters): 614 -> 616 (6UNP953, JIY4434), none lost. With the crops of the row's
 # box size (below), their ends too: 637 -> 639 (8BL8976, 4233784, WXF7388: a last or
 # first character touching a sticker or the frame), VACVAN lost (its frame read L).
+#
 # Slot crops were cut of the row's median box size and 0.06 of the row's height more
 # on each side, and the row's boxes already have their padding (segmentation's PAD):
 # a character found there was small in its crop and read less surely than when cut by
@@ -559,10 +560,11 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # sides miss the character between. Two-row readings get their rows' slots too
 # (rows of SLOT_MIN_TWO_ROW characters or more; a row of one character, Hong Kong's
 # NN133 read N133, with the other row's pitch, at least LONE_PITCH of its width: the
-# other row's narrow 1 shortens its pitch: 640 -> 641, none lost). Measured on plates-dev (bench,
-# 2026-12-04): 632 -> 637 exact plates (the above and RZ8601), one lost (602013:
-# Virginia's seal in the gap read 4 at 0.91 in the tighter crop); the padded crops
-# the two pads alone 635 (PM8157 lost too).
+# other row's narrow 1 shortens its pitch: 640 -> 641, none lost). Measured on
+# plates-dev (bench, 2026-12-04): 632 -> 637 exact plates (the above and RZ8601), one
+# lost (602013: Virginia's seal in the gap read 4 at 0.91 in the tighter crop).
+# Without the padded crops the final code reads 638 instead of 641 (PWC0633, VJT338,
+# G0945, PM8157 lost).
 SLOT_GAP = 1.6
 SLOT_MIN_TWO_ROW = 2
 LONE_PITCH = 1.1
