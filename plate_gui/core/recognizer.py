@@ -564,7 +564,7 @@ def frame_rims(chars: list[CharPrediction]) -> set[int]:
 # plates-dev (bench, 2026-12-04): 632 -> 637 exact plates (the above and RZ8601), one
 # lost (602013: Virginia's seal in the gap read 4 at 0.91 in the tighter crop).
 # Without the padded crops the final code reads 638 instead of 641 (PWC0633, VJT338,
-# G0945, PM8157 lost).
+# G0945, PM8157 lost); with SLOT_END_MIN 0.75 / 0.85 637 / 639, SLOT_GAP_MIN 0.95 636.
 SLOT_GAP = 1.6
 SLOT_MIN_TWO_ROW = 2
 LONE_PITCH = 1.1
