@@ -254,23 +254,17 @@ class PlateRecognizer:
 
         A slot is found when one of its crops reads as a character with at least the
         slot's confidence, and as junk with under ``SLOT_JUNK_MAX``."""
-        rows = sorted({c.row for c in chars})
-        if len(rows) == 1:
-            slots = [(b, n, rows[0]) for b, n in row_slots(chars, gray.shape, ends)]
-        elif len(rows) == 2:
-            parts = {r: [c for c in chars if c.row == r] for r in rows}
-            slots = []
-            for r in rows:
-                other = parts[rows[1] if r == rows[0] else rows[0]]
-                pitch = None
-                if (len(parts[r]) == 1 and parts[r][0].box and len(other) >= 2
-                        and all(c.box for c in other)):  # a lone character: the other's pitch
-                    pitch = max(row_pitch(sorted((c.box for c in other), key=lambda b: b.x)),
-                                LONE_PITCH * parts[r][0].box.w)
-                slots += [(b, n, r) for b, n in row_slots(parts[r], gray.shape, ends,
-                                                         SLOT_MIN_TWO_ROW, pitch)]
-        else:
-            slots = []
+        rows = {r: [c for c in chars if c.row == r] for r in sorted({c.row for c in chars})}
+        slots = []
+        for r, row in rows.items() if len(rows) <= 2 else ():
+            other = [c for c in chars if c.row != r]
+            pitch = None
+            if (len(row) == 1 and row[0].box and len(other) >= 2
+                    and all(c.box for c in other)):  # a lone character: the other's pitch
+                pitch = max(row_pitch(sorted((c.box for c in other), key=lambda b: b.x)),
+                            LONE_PITCH * row[0].box.w)
+            slots += [(b, n, r) for b, n in row_slots(
+                row, gray.shape, ends, SLOT_MIN_TWO_ROW if other else 0, pitch)]
         crops = [crop_box(gray, box) for boxes, _, _ in slots for box in boxes]
         if not crops:
             return []
@@ -606,7 +600,8 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
         size, and of that size padded (``SLOT_PADS``), at the slot (and a wide gap's
         middle) and shifted ``SLOT_SHIFT`` of a pitch either way.
     """
-    if (len(chars) < (1 if pitch else min_row or SLOT_MIN_ROW) or len({c.row for c in chars}) != 1
+    fewest = 1 if pitch else (min_row or SLOT_MIN_ROW)
+    if (len(chars) < fewest or len({c.row for c in chars}) != 1
             or any(c.box is None for c in chars)):
         return []
     row = sorted((c.box for c in chars), key=lambda b: b.x)
@@ -637,13 +632,13 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
             merged[-1] = (merged[-1][0] + [cx], max(merged[-1][1], need))
         else:
             merged.append(([cx], need))
-    for cx in middles:  # a crop more for the gap's slot
-        near = min(merged, key=lambda m: min(abs(cx - p) for p in m[0]), default=None)
-        if near is not None and min(abs(cx - p) for p in near[0]) < pitch:
-            if min(abs(cx - p) for p in near[0]) > 0.1 * pitch:  # not there already
-                near[0].append(cx)
-        else:
+    for cx in middles:  # a crop more for the slot of the gap's nearest place
+        far, places = min(((min(abs(cx - p) for p in m[0]), m[0]) for m in merged),
+                          default=(np.inf, None), key=lambda t: t[0])
+        if far >= pitch:
             merged.append(([cx], SLOT_GAP_MIN))
+        elif far > 0.1 * pitch:  # not there already
+            places.append(cx)
     out = []
     for places, need in merged:
         boxes = []
