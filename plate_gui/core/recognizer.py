@@ -667,6 +667,13 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
 # first 0). Scoring alone, without the readings less such ends, won one. Rows of
 # mostly thin characters (I, 1) have no width to go by.
 MISFIT_WIDE = 1.8  # of the other characters' median width
+# A row end not quite so wide, but doubted by the classifier, is mostly an emblem too
+# (Delaware's wheelchair read 4 at 0.52, North Dakota's Navy seal read O at 0.32, both
+# 1.6 widths). Measured on plates-dev (bench, 2026-12-05): 641 -> 644 exact plates
+# (HP7562, BB63, 6WAW786), none lost; 1.3 widths 644 (73011 won, AA974 lost); under
+# 0.7 confidence 644, under 0.5 643.
+MISFIT_WIDE_DOUBTFUL = 1.5
+MISFIT_DOUBTFUL = 0.6
 MISFIT_OFF = 0.15  # of their median height, off the line through their centres
 MISFIT_MIN_ROW = 4
 MISFIT_THIN_ROW = 0.35  # the others' median width under this of their height: thin
@@ -674,8 +681,8 @@ MISFIT_THIN_ROW = 0.35  # the others' median width under this of their height: t
 
 def end_misfits(chars: list[CharPrediction], stacked: frozenset = frozenset()) -> set[int]:
     """Indices of a one-row reading's end characters that do not fit the rest of
-    the row (see ``MISFIT_WIDE``), or whose box is in ``stacked`` (see
-    ``stacked_marks``)."""
+    the row (see ``MISFIT_WIDE``, ``MISFIT_WIDE_DOUBTFUL``), or whose box is in
+    ``stacked`` (see ``stacked_marks``)."""
     out: set[int] = set()
     if (len(chars) < STACKED_MIN_ROW or len({c.row for c in chars}) != 1
             or any(c.box is None for c in chars)):
@@ -695,7 +702,9 @@ def end_misfits(chars: list[CharPrediction], stacked: frozenset = frozenset()) -
         ys = np.array([o.y + o.h / 2 for o in boxes])
         slope, icpt = np.polyfit(xs, ys, 1) if np.ptp(xs) > 0 else (0.0, float(ys.mean()))
         off = abs(b.y + b.h / 2 - (icpt + slope * (b.x + b.w / 2)))
-        if b.w > MISFIT_WIDE * med_w or off > MISFIT_OFF * med_h:
+        wide = b.w > MISFIT_WIDE * med_w or (b.w > MISFIT_WIDE_DOUBTFUL * med_w
+                                             and chars[end].confidence < MISFIT_DOUBTFUL)
+        if wide or off > MISFIT_OFF * med_h:
             out.add(end)
     return out
 

@@ -442,6 +442,11 @@ def test_a_row_end_much_wider_or_off_the_row_s_line_is_a_misfit():
     assert end_misfits(row) == set()
     wide = [replace(row[0], box=replace(row[0].box, x=5, w=50))] + row[1:]  # an emblem
     assert end_misfits(wide) == {0}
+    # A little less wide (1.6 widths): a misfit only where the classifier doubts it.
+    broad = [replace(row[0], box=replace(row[0].box, x=5, w=32))] + row[1:]
+    assert end_misfits(broad) == set()
+    assert end_misfits([replace(broad[0], confidence=0.52)] + broad[1:]) == {0}
+    assert end_misfits([replace(row[0], confidence=0.52)] + row[1:]) == set()
     high = row[:-1] + [replace(row[-1], box=replace(row[-1].box, y=2))]  # a sticker
     assert end_misfits(high) == {4}
     # A tilted row: the last character is lower, on the line through the others.
