@@ -41,7 +41,11 @@ from .weights import WeightsMeta, read_metadata
 # Measured on plates-dev (exact plates, 586 without the look-alike model): weight 0.5:
 # 604; 0.7: 610 (34 won, 10 lost); 0.85: 607; 1.0 (its opinion alone): 602, Brazil's
 # bare-stem 1 read as I. At 0.7 without the 1/J/I group: 609; without 5/S: 607.
-LOOKALIKE_WEIGHT = 0.7
+# Benched again with today's segmentation and slots (2026-12-05, 644 at 0.7): 0.75:
+# 644; 0.8: 645 (8951283 and WTC249 won, 251RGF lost); 0.85: 643. chars-real with
+# Hong Kong rules: 98.2% at 0.7 and 0.75, 99.1% from 0.8 (104.png's 8, read B before).
+# Plates are flat from 0.7 to 0.85, so 0.8 was chosen for chars-real: one crop in 114.
+LOOKALIKE_WEIGHT = 0.8
 
 
 def lookalikes_path(weights_path: Path) -> Path:
