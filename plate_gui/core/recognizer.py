@@ -246,8 +246,8 @@ class PlateRecognizer:
         return ([_discounted(c, self.threshold) if d else c for c, d in zip(shown, doubt)],
                 used, best)
 
-    def _slot_readings(self, chars: list[CharPrediction], gray: np.ndarray,
-                       ends: bool = True) -> list[list[CharPrediction]]:
+    def _slot_readings(self, chars: list[CharPrediction],
+                       gray: np.ndarray) -> list[list[CharPrediction]]:
         """``chars`` (a one-row reading, or each row of a two-row one) with the
         characters found in its rows' empty slots (``row_slots``) added: one reading
         per slot found, and one with all.
@@ -264,7 +264,7 @@ class PlateRecognizer:
                 pitch = max(row_pitch(sorted((c.box for c in other), key=lambda b: b.x)),
                             LONE_PITCH * row[0].box.w)
             slots += [(b, n, r) for b, n in row_slots(
-                row, gray.shape, ends, SLOT_MIN_TWO_ROW if other else 0, pitch)]
+                row, gray.shape, SLOT_MIN_TWO_ROW if other else 0, pitch)]
         crops = [crop_box(gray, box) for boxes, _, _ in slots for box in boxes]
         if not crops:
             return []
@@ -583,14 +583,12 @@ def row_pitch(row: list[Box]) -> float:
 
 
 def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
-              ends: bool = True, min_row: int = 0,
-              pitch: float | None = None) -> list[tuple[list[Box], float]]:
+              min_row: int = 0, pitch: float | None = None) -> list[tuple[list[Box], float]]:
     """Where a one-row reading's rhythm leaves room for a character it lacks.
 
     Args:
         chars: the reading (``SLOT_MIN_ROW`` or more characters, one row, with boxes).
         shape: the image's shape; crops reaching outside it are left out.
-        ends: whether to look beyond the row's ends too, or in its gaps only.
         min_row: the fewest characters a row needs (0: ``SLOT_MIN_ROW``).
         pitch: the row's pitch, where known from elsewhere (then one character will do);
             else ``row_pitch``.
@@ -615,12 +613,12 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
     wanted: dict[float, float] = {}
     middles: list[float] = []  # of wide gaps' free space
     for i, cx in enumerate(centres):
-        if (i == 0 and ends) or (i > 0 and steps[i - 1] > SLOT_GAP * pitch):
+        if i == 0 or steps[i - 1] > SLOT_GAP * pitch:
             wanted[cx - pitch] = SLOT_END_MIN if i == 0 else SLOT_GAP_MIN
-        last = i == len(row) - 1
-        if (last and ends) or (not last and steps[i] > SLOT_GAP * pitch):
-            wanted[cx + pitch] = SLOT_END_MIN if last else SLOT_GAP_MIN
-        if not last and steps[i] > SLOT_GAP * pitch:
+        if i == len(row) - 1:
+            wanted[cx + pitch] = SLOT_END_MIN
+        elif steps[i] > SLOT_GAP * pitch:
+            wanted[cx + pitch] = SLOT_GAP_MIN
             free = row[i + 1].x - (row[i].x + row[i].w)
             if free >= SLOT_MIDDLE_FREE * width:
                 middles.append((row[i].x + row[i].w + row[i + 1].x) / 2)
