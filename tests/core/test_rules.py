@@ -228,3 +228,18 @@ def test_no_rules_leave_an_i_among_digits():
     bar = _c(("I", 0.9), ("1", 0.06), ("J", 0.02))
     chars = [_c((ch, 0.95)) for ch in "27578"] + [bar, _c(("4", 0.95))]
     assert apply_region(chars, None, 0.5) == (chars, None)
+
+
+def test_auto_does_not_charge_a_format_for_an_i_among_digits():
+    # Brazil's OVA1319 read 0VAI319: its O read 0 (0.1 as likely) and its two 1s read
+    # I. The I between 3 and 9 is read 1 whatever the region (an I among digits), so
+    # only the O and the other I cost the format: 0.1 x 0.2, over AUTO_MARGIN.
+    bar = _c(("I", 0.9), ("1", 0.03), ("#", 0.02))
+    chars = ([_c(("0", 0.89), ("O", 0.09)), _c(("V", 0.97)), _c(("A", 0.95)), bar,
+              _c(("3", 0.99)), bar, _c(("9", 0.99))])
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used == "br" and "".join(c.char for c in out) == "OVA1319"
+    # the O at 0.01 of the 0 is still too costly: the 0 stays, the I among digits is 1
+    chars[0] = _c(("0", 0.97), ("O", 0.01))
+    out, used = apply_region(chars, "auto", 0.5)
+    assert used is None and "".join(c.char for c in out) == "0VAI319"
