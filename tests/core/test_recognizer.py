@@ -280,6 +280,55 @@ def _row(xs, y=10, w=20, h=40, text=None):
     return [CharPrediction(c, 0.95, ((c, 0.95),), False, Box(x, y, w, h)) for c, x in zip(text, xs)]
 
 
+def _pieces():
+    """A row 40 high: P, an H cut into two bars 8 wide, V, G; a bar far from the G."""
+    row = _row([0, 30, 41, 56, 82, 130], text="PIIVGI")
+    return [replace(c, box=replace(c.box, w=8)) if c.char == "I" else c for c in row]
+
+
+def test_neighbours_that_may_be_one_character_cut_in_two_are_paired():
+    from plate_gui.core.recognizer import merge_pairs
+    from plate_gui.core.results import Box
+
+    pairs = merge_pairs(_pieces())
+    # A narrow piece and its neighbour, together at most MERGE_WIDTH (1.1) of the
+    # height wide with at most MERGE_GAP (0.35) of it between them. V and G are both
+    # wide; the last bar is 28 from the G.
+    assert [(a, b) for a, b, _ in pairs] == [(0, 1), (1, 2), (2, 3)]
+    assert pairs[1][2] == Box(30, 10, 19, 40)
+    # Rows are paired apart.
+    two_rows = [replace(c, row=int(c.box.x >= 41)) for c in _pieces()]
+    assert (1, 2) not in [(a, b) for a, b, _ in merge_pairs(two_rows)]
+
+
+def test_two_pieces_read_as_one_character_are_joined(tiny_weights, monkeypatch):
+    from plate_gui.core.recognizer import MERGE_MIN
+
+    rec = PlateRecognizer(tiny_weights)
+    charset = rec.meta.charset
+    reading = _pieces()
+    gray = np.full((60, 160), 200, np.uint8)
+    joined = {(0, 1): ("#", 0.9), (1, 2): ("H", 0.9), (2, 3): ("N", MERGE_MIN - 0.05)}
+
+    def probs(crops):
+        assert len(crops) == len(joined)
+        out = np.zeros((len(crops), len(charset)), np.float32)
+        for k, (char, conf) in enumerate(joined.values()):
+            out[k, charset.index(char)] = conf
+            out[k, charset.index("5")] = 1.0 - conf
+        return out
+
+    monkeypatch.setattr(rec, "probabilities", probs)
+    found = rec._merged_readings(reading, gray)
+    # P with the first bar reads as junk, the second bar with V under MERGE_MIN: the
+    # two bars are joined into an H, in their place.
+    assert ["".join(c.char for c in r) for r in found] == ["PHVGI"]
+    assert found[0][1].box.x == 30 and found[0][1].confidence == pytest.approx(0.9)
+    joined[(2, 3)] = ("N", 0.8)
+    found = rec._merged_readings(reading, gray)
+    assert ["".join(c.char for c in r) for r in found] == ["PHVGI", "PINGI"]
+
+
 def test_a_row_s_rhythm_gives_slots_beyond_its_ends_and_in_its_gaps():
     from plate_gui.core.recognizer import SLOT_END_MIN, SLOT_GAP_MIN, row_slots
 
