@@ -388,7 +388,7 @@ class PlateRecognizer:
         else:
             # A settled plate may still lack a character in a gap of its row (beside an
             # emblem: Texas' BC5X489 read BC5489) or at an end (see SLOT_GAP).
-            readings += timed("classify", self._more_readings, raw, gray)
+            readings += timed("classify", self._slot_readings, raw, gray)
         chars, used, _ = pick(readings, exact=True)
         timings = {"decode": (t1 - t0) * 1e3, "segment": spent["segment"] * 1e3,
                    "classify": spent["classify"] * 1e3,
@@ -687,10 +687,13 @@ def row_slots(chars: list[CharPrediction], shape: tuple[int, ...],
 # them narrow (under MERGE_THIN of its height), that together are no wider than
 # MERGE_WIDTH of the row's median height with at most MERGE_GAP of it between them,
 # are also cut as one box; where that reads as a character at MERGE_MIN or more, the
-# reading with the pair joined is scored with the others (with the slots' readings).
-# Measured on plates-dev (bench, 2026-12-05): 645 -> 647 exact plates, none lost; the
-# same 647 for a narrow piece under 0.7, a joined width up to 1.3, a gap up to 0.5,
-# MERGE_MIN 0.5; a narrow piece under 0.4, a gap under 0.25 and MERGE_MIN 0.8 646.
+# reading with the pair joined is scored with the others (with the slots' readings of
+# plates the plain readings leave unsettled). Measured on plates-dev (bench,
+# 2026-12-05): 645 -> 647 exact plates, none lost (646 -> 648 after the rules' I among
+# digits); the same 647 for a narrow piece under 0.7, a joined width up to 1.3, a gap up
+# to 0.5, MERGE_MIN 0.5; a narrow piece under 0.4, a gap under 0.25 and MERGE_MIN 0.8
+# 646. Settled plates too: the same 648, and the median time a plate 90 -> 102 ms (2
+# threads; a model run more for half the plates).
 # Hong Kong's blurred U (UU5070, UZ910), cut as two bars, is not won: joined, the
 # classifier reads it as junk.
 MERGE_THIN = 0.55

@@ -793,3 +793,16 @@ def test_slots_are_looked_for_at_the_ends_whether_or_not_the_plate_settled(
     monkeypatch.setattr(rec, "_slot_readings", spy)
     rec.recognize(plate[0])
     assert looked  # row_slots, which looks beyond the ends too, is asked either way
+
+
+@pytest.mark.parametrize("is_settled", [True, False])
+def test_pieces_are_joined_only_on_plates_left_unsettled(tiny_weights, plate, monkeypatch,
+                                                         is_settled):
+    import plate_gui.core.recognizer as recognizer
+
+    rec = PlateRecognizer(tiny_weights)
+    monkeypatch.setattr(recognizer, "settled", lambda chars: is_settled)
+    looked = []
+    monkeypatch.setattr(rec, "_merged_readings", lambda chars, gray: looked.append(1) or [])
+    rec.recognize(plate[0])
+    assert bool(looked) == (not is_settled)
