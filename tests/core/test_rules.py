@@ -82,6 +82,19 @@ def test_the_whole_distribution_conditions_a_format_choice_exactly():
     assert out[5].confidence == pytest.approx(0.019 / 0.025)
 
 
+def test_a_format_takes_an_allowed_character_from_beyond_the_top_three():
+    """Hong Kong's UT1140 shown UII140: the blurred T read I, 1 and junk, none a letter
+    Hong Kong uses; over every class T is its likeliest allowed letter."""
+    probs = {"I": 0.5, "1": 0.3, "#": 0.1, "T": 0.06, "L": 0.04}
+    dist = tuple(sorted(probs.items(), key=lambda kv: -kv[1]))
+    t = CharPrediction("I", 0.5, dist[:3], False)
+    chars = [_c(("U", 0.95)), t] + [_c((ch, 0.95)) for ch in "1140"]
+    assert apply_region(chars, "hk", 0.5) == (chars, None)  # top three only: no fit
+    out, used = apply_region(chars[:1] + [replace(t, distribution=dist)] + chars[2:], "hk", 0.5)
+    assert used == "hk" and "".join(c.char for c in out) == "UT1140"
+    assert out[1].confidence == pytest.approx(0.06 / 0.1)  # of the letters Hong Kong uses
+
+
 def _known(*alts):
     """A prediction whose whole distribution is ``alts``."""
     return replace(_c(*alts), distribution=tuple(alts))
