@@ -273,11 +273,8 @@ class PlateRecognizer:
         for boxes, need, row in slots:
             best = None
             for box in boxes:
-                p = next(probs)
-                if self._junk >= 0 and p[self._junk] >= SLOT_JUNK_MAX:
-                    continue
-                pred = self._char_prediction(p, box, row)
-                if pred.confidence >= need and (best is None or pred.confidence > best.confidence):
+                pred = self._sure_character(next(probs), box, row, need)
+                if pred is not None and (best is None or pred.confidence > best.confidence):
                     best = pred
             if best is not None:
                 found.append(best)
@@ -295,13 +292,20 @@ class PlateRecognizer:
         probs = self.probabilities([crop_box(gray, box) for _, _, box in pairs])
         out = []
         for (a, b, box), p in zip(pairs, probs):
-            if self._junk >= 0 and p[self._junk] >= SLOT_JUNK_MAX:
-                continue
-            joined = self._char_prediction(p, box, chars[a].row)
-            if joined.confidence >= MERGE_MIN:
+            joined = self._sure_character(p, box, chars[a].row, MERGE_MIN)
+            if joined is not None:
                 out.append(sorted([c for i, c in enumerate(chars) if i not in (a, b)] + [joined],
                                   key=lambda c: (c.row, c.box.x)))
         return out
+
+    def _sure_character(self, probs: np.ndarray, box: Box, row: int,
+                        need: float) -> CharPrediction | None:
+        """A crop cut to look for a character (a slot, two pieces joined): its likeliest
+        character where that has at least ``need`` and junk under ``SLOT_JUNK_MAX``."""
+        if self._junk >= 0 and probs[self._junk] >= SLOT_JUNK_MAX:
+            return None
+        pred = self._char_prediction(probs, box, row)
+        return pred if pred.confidence >= need else None
 
     def _more_readings(self, chars: list[CharPrediction],
                        gray: np.ndarray) -> list[list[CharPrediction]]:
@@ -716,12 +720,10 @@ def merge_pairs(chars: list[CharPrediction]) -> list[tuple[int, int, Box]]:
             left, right = chars[a].box, chars[b].box
             if not any(o.w < MERGE_THIN * o.h for o in (left, right)):
                 continue
-            x0, y0 = min(left.x, right.x), min(left.y, right.y)
-            x1 = max(left.x + left.w, right.x + right.w)
-            y1 = max(left.y + left.h, right.y + right.h)
-            if (x1 - x0 <= MERGE_WIDTH * height
+            both = left.union(right)
+            if (both.w <= MERGE_WIDTH * height
                     and right.x - (left.x + left.w) <= MERGE_GAP * height):
-                out.append((a, b, Box(x0, y0, x1 - x0, y1 - y0)))
+                out.append((a, b, both))
     return out
 
 

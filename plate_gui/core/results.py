@@ -25,6 +25,13 @@ class Box:
     def as_tuple(self) -> tuple[int, int, int, int]:
         return (self.x, self.y, self.w, self.h)
 
+    def union(self, other: Box) -> Box:
+        """The smallest box holding both."""
+        x0, y0 = min(self.x, other.x), min(self.y, other.y)
+        x1 = max(self.x + self.w, other.x + other.w)
+        y1 = max(self.y + self.h, other.y + other.h)
+        return Box(x0, y0, x1 - x0, y1 - y0)
+
 
 @dataclass(frozen=True)
 class CharPrediction:

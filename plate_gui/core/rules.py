@@ -241,11 +241,11 @@ def _best_allowed(c: CharPrediction, kind: str,
     """
     allowed = KINDS[kind] - banned
     mass = _allowed_mass(c, allowed)
-    ranked = sorted(c.distribution, key=lambda t: -t[1]) if c.distribution else c.alternatives
-    for ch, p in ranked:
-        if ch in allowed:
-            return ch, p, min(1.0, p / mass) if mass > 0 else p
-    return None
+    ch, p = max(((ch, p) for ch, p in c.distribution or c.alternatives if ch in allowed),
+                key=lambda t: t[1], default=(None, 0.0))
+    if ch is None:
+        return None
+    return ch, p, min(1.0, p / mass) if mass > 0 else p
 
 
 def _allowed_mass(c: CharPrediction, allowed: set[str]) -> float:

@@ -37,6 +37,12 @@ def test_box_must_have_a_size():
         Box(0, 0, 0, 5)
 
 
+def test_box_union_holds_both_boxes():
+    a, b = Box(30, 12, 8, 38), Box(41, 10, 8, 40)
+    assert a.union(b) == b.union(a) == Box(30, 10, 19, 40)
+    assert a.union(a) == a
+
+
 def test_to_dict_has_the_cli_keys_and_round_trips_views():
     r = _result()
     d = r.to_dict()
