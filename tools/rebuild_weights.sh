@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Rebuild the bundled weights (assets/plate_resnet50.onnx) from nothing, bit for bit.
+# Rebuild the bundled weights (assets/plate_resnet50.onnx) from nothing: their exact recipe.
 #
 #   tools/rebuild_weights.sh [RUNS] [OUT]    (default: runs/ and runs/export/plate_resnet50.onnx)
 #
 # The stages of `python -m trainer all` with one difference: the stage-2 plate set is cut
 # by the core of commit 8f1dc27, which made the bundled weights (today's core cuts the
-# same rendered plates into other crops; see README). Training is deterministic, so the
-# exported ONNX file has the bundled one's sha256; the script says whether it does.
+# same rendered plates into other crops; see README). Training is deterministic on one
+# machine, so there the exported ONNX file has the bundled one's sha256; another CPU's
+# kernels or other library versions round differently and make another model (README,
+# "Bit for bit only on a machine like that one"). The script says which it made.
 # A step whose output is there is skipped, so a killed run picks up where it was (stage 1
 # and 2 also resume from their last epoch). Needs the git history and the plate fonts.
 set -euo pipefail
@@ -43,6 +45,8 @@ got="$(sha256sum "$OUT" | cut -d' ' -f1)"
 if [ "$got" = "$want" ]; then
   echo "sha256 $got: identical to the bundled weights"
 else
-  echo "sha256 $got differs from the bundled weights' $want" >&2
+  echo "sha256 $got differs from the bundled weights' $want: another CPU or other" \
+    "library versions than the bundled weights' round differently (see README and the" \
+    "environment recorded in $RUNS/stage1/config.json); bench it before using it" >&2
   exit 1
 fi

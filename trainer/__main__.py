@@ -7,8 +7,9 @@ Stages:
   export       ONNX + metadata (+ int8) into assets/
   blend        average two checkpoints weight by weight (a "model soup")
   lookalikes   train the look-alike model (8/B/P/R, 1/J/I/3, M/H/N/W, 5/S) and export it
-  all          stage1, make-plates, stage2, export and lookalikes, in order (the
-               bundled weights are rebuilt bit for bit by tools/rebuild_weights.sh)
+  all          stage1, make-plates, stage2, export and lookalikes, in order
+               (tools/rebuild_weights.sh runs the bundled weights' exact recipe: the
+               same file only on a CPU and libraries like theirs; see README)
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import platform
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from plate_gui.core.preprocess import PreprocessConfig
@@ -68,3 +71,42 @@ STAGE1_DEFAULTS = dict(name="stage1", epochs=2, batch_size=64, lr=1e-3, weight_d
                        train_size=48_000, val_size=3000)
 STAGE2_DEFAULTS = dict(name="stage2", epochs=2, batch_size=32, lr=1e-4, weight_decay=1e-4,
                        val_size=1000)
+
+
+# What the trained numbers depend on besides the code, seed and data: the libraries that
+# render and train, and the CPU kernels torch and oneDNN pick. The same recipe run on
+# 2026-12-05 on an AVX-512 CPU (torch "AVX512") made another model than on 2026-12-03's
+# machine (stage 1 val 92.80% vs 92.73%), and forcing oneDNN to AVX2 another again
+# (92.50%); see README, "Training the bundled weights".
+ENVIRONMENT_PACKAGES = ("torch", "torchvision", "numpy", "opencv-python-headless", "pillow",
+                        "onnxruntime", "onnx")
+ENVIRONMENT_VARIABLES = ("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY",
+                         "OMP_NUM_THREADS")
+
+
+def numeric_environment() -> dict:
+    """The library versions, CPU and kernel settings a training run's numbers depend on
+    (written into each run's ``config.json``, its checkpoints and the exported metadata)."""
+    import torch
+
+    versions = {}
+    for name in ENVIRONMENT_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {"python": platform.python_version(), "packages": versions,
+            "machine": platform.machine(), "cpu": _cpu_model(),
+            "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "torch_threads": torch.get_num_threads(),
+            "variables": {k: os.environ[k] for k in ENVIRONMENT_VARIABLES if k in os.environ}}
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"

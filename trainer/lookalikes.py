@@ -25,6 +25,7 @@ from plate_gui.core.preprocess import PreprocessConfig, preprocess_crop
 from plate_gui.core.weights import write_metadata
 
 from .checkpoint import _save_atomic
+from .config import numeric_environment
 from .datasets import render_chunks
 from .train import _write_metrics, seed_everything
 
@@ -85,7 +86,8 @@ def train_lookalikes(run_dir: Path, out: Path, per_class: int = DEFAULTS["per_cl
     torch.set_num_threads(threads)
     seed_everything(seed)
     config = {"per_class": per_class, "epochs": epochs, "lr": lr, "batch_size": batch_size,
-              "seed": seed, "classes": CLASSES, "groups": list(GROUPS)}
+              "seed": seed, "classes": CLASSES, "groups": list(GROUPS),
+              "environment": numeric_environment()}
     (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     t0 = time.time()
     x, y = render_set(per_class * len(CLASSES), seed + 1, workers=threads)

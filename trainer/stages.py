@@ -112,7 +112,8 @@ def export(checkpoint: Path, out: Path, int8: bool = True, command: str = "",
     temperature = fit_temperature(mean_over_views(views, len(y)), y)
     training = {"command": command or " ".join(shlex.quote(a) for a in sys.argv),
                 "history": ckpt.get("history", []), "checkpoint": str(checkpoint),
-                **({"blend": ckpt["blend"]} if "blend" in ckpt else {})}
+                **({"blend": ckpt["blend"]} if "blend" in ckpt else {}),
+                **({"environment": ckpt["environment"]} if "environment" in ckpt else {})}
     metrics = {"val_acc_fp32": round(acc, 4), "val_set": str(val_dir),
                **junk_metrics(logits, y)}
     log.info("validation: characters %s right, junk crops %s recognised as junk",

@@ -15,7 +15,7 @@ from plate_gui.core.charset import CHARSET, JUNK
 from plate_gui.core.model import build_model
 
 from .checkpoint import load_checkpoint, save_checkpoint
-from .config import StageConfig
+from .config import StageConfig, numeric_environment
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,8 @@ def train_stage(cfg: StageConfig, train: tuple[np.ndarray, np.ndarray],
     torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
     run_dir = Path(run_dir)
-    cfg.write(run_dir, provenance)
+    environment = numeric_environment()
+    cfg.write(run_dir, {**(provenance or {}), "environment": environment})
     model = load_checkpoint(init)[0] if init else build_model()
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     history, start, best_acc = _resume(run_dir, model, opt)
@@ -124,11 +125,13 @@ def train_stage(cfg: StageConfig, train: tuple[np.ndarray, np.ndarray],
                         "images_per_s": round(seen / (time.time() - t0), 1)})
         log.info("%s epoch %d: %s", cfg.name, epoch + 1, history[-1])
         save_checkpoint(run_dir / "last.pt", model, opt, epoch + 1, cfg.preprocess,
-                        {"history": history, "best_acc": max(best_acc, val_acc)})
+                        {"history": history, "best_acc": max(best_acc, val_acc),
+                         "environment": environment})
         if val_acc >= best_acc:
             best_acc = val_acc
             save_checkpoint(run_dir / "best.pt", model, None, epoch + 1, cfg.preprocess,
-                            {"history": history, "best_acc": best_acc})
+                            {"history": history, "best_acc": best_acc,
+                             "environment": environment})
         _write_metrics(run_dir, history)
     return run_dir / "best.pt"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from importlib import metadata
 
 import numpy as np
 import pytest
@@ -50,6 +51,12 @@ def test_every_stage_runs_and_the_export_loads(tmp_path):
     config = json.loads((runs / "stage1" / "config.json").read_text())
     assert config["lr"] == 1e-3 and config["data"]["synthetic_train"] == 48
     assert config["plate_shapes"] is True, "the run records what it drew"
+    # ... and what its numbers depend on besides code, seed and data (README: a rebuild
+    # on another CPU or library version makes another model).
+    environment = config["environment"]
+    assert environment["packages"]["torch"] == metadata.version("torch")
+    assert environment["packages"]["numpy"] == metadata.version("numpy")
+    assert environment["torch_cpu_capability"] and environment["cpu"]
 
     assert trainer_main(["make-plates", "--out", str(runs / "plates"), "--plates", "12",
                          "--plate-shapes"]) == 0
@@ -62,6 +69,7 @@ def test_every_stage_runs_and_the_export_loads(tmp_path):
                          "--out", str(out), "--no-int8"]) == 0
     recognizer = PlateRecognizer(out / WEIGHTS_NAME)
     assert recognizer.meta.training["command"]
+    assert recognizer.meta.training["environment"]["packages"]["torch"] == metadata.version("torch")
     assert 0.5 <= recognizer.meta.temperature <= 4.0
     assert len(recognizer.meta.class_prior) == len(recognizer.meta.charset)
     plate = render_plate("AB123", PLATE_STYLES[0], np.random.default_rng(0), find_plate_fonts()[0])
@@ -148,7 +156,9 @@ def test_the_lookalike_stage_trains_resumes_and_exports_a_model_the_core_loads(t
     history = json.loads((run / "metrics.json").read_text())
     assert [h["epoch"] for h in history] == [1, 2] and "val_acc" in history[0]
     assert (run / "curves.png").stat().st_size > 0
-    assert json.loads((run / "config.json").read_text())["per_class"] == 2
+    config = json.loads((run / "config.json").read_text())
+    assert config["per_class"] == 2
+    assert config["environment"]["packages"]["torch"] == metadata.version("torch")
 
     weights = default_weights_path()  # the character model it is used with
     shutil.copy(weights, out.with_name(weights.name))
@@ -158,3 +168,4 @@ def test_the_lookalike_stage_trains_resumes_and_exports_a_model_the_core_loads(t
     meta = recognizer._lookalikes.meta
     assert meta.charset == CLASSES and tuple(meta.groups) == GROUPS
     assert meta.training["history"] == history
+    assert meta.training["config"]["environment"] == config["environment"]
